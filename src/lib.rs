@@ -1,5 +1,17 @@
 //! twinmatch: matches African and least-developed-country cities with mentor
 //! cities of the UNESCO Global Network of Learning Cities.
 
+/// What each command does (serve, import, demo).
+pub mod cli;
+/// Command line and environment settings.
+pub mod config;
+/// The deterministic, labelled demo sample of offers and requests.
+pub mod demo;
 /// The nouns of the network, each built by a validating constructor.
 pub mod domain;
+/// The JSON API over HTTP (axum): one router per resource.
+pub mod http;
+/// The real and demo data compiled into the binary.
+pub mod seed;
+/// The `Store` trait, its SQLite and PostgreSQL backends, and the CSV import.
+pub mod store;

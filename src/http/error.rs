@@ -1,0 +1,89 @@
+//! The one API error type: a stable machine-readable `code`, a message a
+//! person can act on, and the offending `field` when there is one.
+//! Internal errors are logged and never leaked.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::DomainError;
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 400: a parameter or body field is wrong.
+    Invalid { field: String, message: String },
+    /// 400: a query parameter this route does not know.
+    UnknownParameter(String),
+    /// 404
+    NotFound(String),
+    /// 409
+    Conflict(String),
+    /// 500: logged, answered with a generic message.
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Detail<'a>,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &str, Option<&str>) {
+        match self {
+            ApiError::Invalid { field, message } => (StatusCode::BAD_REQUEST, "invalid_parameter", message, Some(field)),
+            ApiError::UnknownParameter(p) => (StatusCode::BAD_REQUEST, "unknown_parameter", p, None),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; the details are in the server log", None),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (status, code, message, field) = self.parts();
+        let field = match (&self, field) {
+            (ApiError::UnknownParameter(p), _) => Some(p.as_str()),
+            (_, f) => f,
+        };
+        let message = match &self {
+            ApiError::UnknownParameter(p) => format!("unknown query parameter '{p}'"),
+            _ => message.to_string(),
+        };
+        (status, Json(Body { error: Detail { code, message: &message, field } })).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, id } => ApiError::NotFound(format!("{what} {id} does not exist")),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Invalid { field, reason } => ApiError::invalid(field, reason),
+            StoreError::Other(m) => ApiError::Internal(m),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ApiError::invalid(e.field, e.reason)
+    }
+}

@@ -1,0 +1,51 @@
+//! The JSON API: one router per resource, merged here; [`ApiError`] is the
+//! one error type. Build the app with [`app`], serve it with [`serve`] on a
+//! listener and a shutdown future (tests bind port 0).
+
+mod cities;
+mod countries;
+mod error;
+mod health;
+mod params;
+mod stats;
+mod topics;
+mod twin_links;
+
+use axum::Router;
+use std::future::Future;
+use std::sync::Arc;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use params::Params;
+
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+}
+
+/// The whole HTTP application.
+pub fn app(store: Arc<dyn Store>) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(stats::router())
+        .merge(cities::router())
+        .merge(twin_links::router())
+        .merge(countries::router())
+        .merge(topics::router())
+        .fallback(|| async { ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into()) })
+        .layer(TraceLayer::new_for_http())
+        .with_state(AppState { store })
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then drains.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Store>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
+}
