@@ -14,7 +14,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open(&url).await?;
             if !no_seed && store.is_empty().await? {
                 tracing::info!("empty database: loading the real network and the demo sample");
-                for (what, files) in [("real network", crate::seed::gnlc()), ("demo sample", crate::seed::demo())] {
+                for (what, files) in [
+                    ("real network", crate::seed::gnlc()),
+                    ("demo sample", crate::seed::demo()),
+                ] {
                     let report = load(store.as_ref(), &files).await?;
                     tracing::info!(what, written = ?report.written, "loaded");
                 }
@@ -22,7 +25,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(addr).await?;
             let stats = store.stats().await?;
             tracing::info!(addr = %listener.local_addr()?, database = %redact(&url), cities = stats.cities, twin_links = stats.twin_links, "serving");
-            println!("twinmatch serving on http://{} (database {})", listener.local_addr()?, redact(&url));
+            println!(
+                "twinmatch serving on http://{} (database {})",
+                listener.local_addr()?,
+                redact(&url)
+            );
             crate::http::serve(listener, store, shutdown_signal()).await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
@@ -33,7 +40,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let spinner = indicatif::ProgressBar::new_spinner();
             spinner.set_message(format!(
                 "importing {} in one transaction",
-                files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                files
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
             spinner.enable_steady_tick(std::time::Duration::from_millis(120));
             let result = import::import(store.as_ref(), &files).await;
@@ -51,19 +62,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     for r in &rows {
                         eprintln!("{r}");
                     }
-                    eprintln!("{} row(s) could not be used; nothing was written", rows.len());
+                    eprintln!(
+                        "{} row(s) could not be used; nothing was written",
+                        rows.len()
+                    );
                     Ok(ExitCode::FAILURE)
                 }
-                Err(ImportError::Store(e)) => Err(anyhow::anyhow!("import failed, nothing was written: {e}")),
+                Err(ImportError::Store(e)) => {
+                    Err(anyhow::anyhow!("import failed, nothing was written: {e}"))
+                }
             }
         }
         Command::Demo { out, seed } => {
             let store = open(&url).await?;
             let files = crate::demo::generate(&store.snapshot().await?, seed);
             std::fs::create_dir_all(&out)?;
-            for (name, text) in [("offers.csv", &files.offers), ("requests.csv", &files.requests), ("evidence.csv", &files.evidence)] {
+            for (name, text) in [
+                ("offers.csv", &files.offers),
+                ("requests.csv", &files.requests),
+                ("evidence.csv", &files.evidence),
+            ] {
                 std::fs::write(out.join(name), text)?;
-                println!("wrote {} ({} rows)", out.join(name).display(), text.lines().count().saturating_sub(1));
+                println!(
+                    "wrote {} ({} rows)",
+                    out.join(name).display(),
+                    text.lines().count().saturating_sub(1)
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -80,7 +104,10 @@ async fn load(store: &dyn Store, files: &[SourceFile]) -> anyhow::Result<ImportR
     import::import(store, files).await.map_err(|e| match e {
         ImportError::BadRows(rows) => anyhow::anyhow!(
             "built-in data has bad rows: {}",
-            rows.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+            rows.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         ImportError::Store(e) => anyhow::anyhow!(e),
     })
@@ -88,11 +115,27 @@ async fn load(store: &dyn Store, files: &[SourceFile]) -> anyhow::Result<ImportR
 
 fn print_report(r: &ImportReport) {
     let w = &r.written;
-    println!("read: {}", r.rows.iter().map(|(f, n)| format!("{f} {n} rows")).collect::<Vec<_>>().join(", "));
+    println!(
+        "read: {}",
+        r.rows
+            .iter()
+            .map(|(f, n)| format!("{f} {n} rows"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     println!(
         "added: {} countries, {} cities ({} of them partners), {} promoted, {} aliases, \
          {} twin links, {} cluster memberships, {} evidence, {} offers, {} requests",
-        w.countries, w.cities, w.partners, w.promoted, w.aliases, w.links, w.memberships, w.evidence, w.offers, w.requests
+        w.countries,
+        w.cities,
+        w.partners,
+        w.promoted,
+        w.aliases,
+        w.links,
+        w.memberships,
+        w.evidence,
+        w.offers,
+        w.requests
     );
     println!(
         "skipped: {} rows already in the database, {} duplicate rows in the files",

@@ -37,10 +37,19 @@ pub fn redact(url: &str) -> String {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "twinmatch", version, about = "Mentor-city matching for the UNESCO Global Network of Learning Cities")]
+#[command(
+    name = "twinmatch",
+    version,
+    about = "Mentor-city matching for the UNESCO Global Network of Learning Cities"
+)]
 pub struct Cli {
     /// Database URL: sqlite://FILE (created if missing) or postgres://USER@HOST/DB
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://twinmatch.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://twinmatch.db",
+        global = true
+    )]
     pub database: DatabaseUrl,
 
     #[command(subcommand)]

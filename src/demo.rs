@@ -87,8 +87,16 @@ pub fn generate(net: &Snapshot, seed: u64) -> DemoFiles {
             *m.entry(e.city).or_default() += 1;
             m
         });
-    let clusters: Vec<&Topic> = net.topics.iter().filter(|t| t.kind == TopicKind::Cluster && !t.retired).collect();
-    let areas: Vec<&Topic> = net.topics.iter().filter(|t| matches!(t.kind, TopicKind::AreaOfAction { .. })).collect();
+    let clusters: Vec<&Topic> = net
+        .topics
+        .iter()
+        .filter(|t| t.kind == TopicKind::Cluster && !t.retired)
+        .collect();
+    let areas: Vec<&Topic> = net
+        .topics
+        .iter()
+        .filter(|t| matches!(t.kind, TopicKind::AreaOfAction { .. }))
+        .collect();
     let modalities = Modality::ALL;
     let mut offers = Vec::new();
     let mut requests = Vec::new();
@@ -121,7 +129,11 @@ pub fn generate(net: &Snapshot, seed: u64) -> DemoFiles {
                 offers.push(vec![
                     city.name.as_str().to_string(),
                     cc,
-                    topics.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>().join(";"),
+                    topics
+                        .iter()
+                        .map(|t| t.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";"),
                     capacity.to_string(),
                     languages_of(city),
                     ms.iter().map(|m| m.name()).collect::<Vec<_>>().join(";"),
@@ -160,7 +172,11 @@ pub fn generate(net: &Snapshot, seed: u64) -> DemoFiles {
                 requests.push(vec![
                     city.name.as_str().to_string(),
                     cc,
-                    needs.iter().map(|(s, p)| format!("{s}:{p}")).collect::<Vec<_>>().join(";"),
+                    needs
+                        .iter()
+                        .map(|(s, p)| format!("{s}:{p}"))
+                        .collect::<Vec<_>>()
+                        .join(";"),
                     max_mentors.to_string(),
                     languages_of(city),
                     ms.iter().map(|m| m.name()).collect::<Vec<_>>().join(";"),
@@ -173,13 +189,44 @@ pub fn generate(net: &Snapshot, seed: u64) -> DemoFiles {
 
     DemoFiles {
         offers: csv_text(
-            &["city", "country_iso2", "topics", "capacity", "languages", "modalities", "available_from", "available_until", "note", "source"],
+            &[
+                "city",
+                "country_iso2",
+                "topics",
+                "capacity",
+                "languages",
+                "modalities",
+                "available_from",
+                "available_until",
+                "note",
+                "source",
+            ],
             offers,
         ),
         requests: csv_text(
-            &["city", "country_iso2", "needs", "max_mentors", "languages", "modalities", "note", "source"],
+            &[
+                "city",
+                "country_iso2",
+                "needs",
+                "max_mentors",
+                "languages",
+                "modalities",
+                "note",
+                "source",
+            ],
             requests,
         ),
-        evidence: csv_text(&["city", "country_iso2", "topic", "kind", "year", "level", "source"], evidence),
+        evidence: csv_text(
+            &[
+                "city",
+                "country_iso2",
+                "topic",
+                "kind",
+                "year",
+                "level",
+                "source",
+            ],
+            evidence,
+        ),
     }
 }

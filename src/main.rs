@@ -5,7 +5,8 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "twinmatch=info,tower_http=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "twinmatch=info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

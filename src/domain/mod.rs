@@ -19,7 +19,7 @@ pub use country::{Country, CountryCode, Language, Region};
 pub use error::DomainError;
 pub use evidence::{ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, Period};
 pub use link::{LinkKind, TwinLink};
-pub use support::{parse_date, Capacity, Modality, Need, Priority, SupportOffer, SupportRequest};
+pub use support::{Capacity, Modality, Need, Priority, SupportOffer, SupportRequest, parse_date};
 pub use topic::{Topic, TopicId, TopicKind, TopicSlug};
 
 /// Splits a `;`-separated list and parses every non-empty item.

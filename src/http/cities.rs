@@ -7,19 +7,26 @@ use serde::Serialize;
 
 use super::{ApiError, AppState, Params};
 use crate::domain::{
-    City, CityId, ClusterMembership, Country, CountryCode, Evidence, Region, SupportOffer, SupportRequest,
-    names::name_key,
+    City, CityId, ClusterMembership, Country, CountryCode, Evidence, Region, SupportOffer,
+    SupportRequest, names::name_key,
 };
 use crate::store::{CityQuery, CitySort, LinkQuery, LinkView, Page, Paging};
 
-async fn list_cities(State(state): State<AppState>, params: Params) -> Result<Json<Page<City>>, ApiError> {
-    params.only(&["status", "country", "region", "ldc", "african", "q", "sort", "order", "page", "per_page"])?;
+async fn list_cities(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Page<City>>, ApiError> {
+    params.only(&[
+        "status", "country", "region", "ldc", "african", "q", "sort", "order", "page", "per_page",
+    ])?;
     let query = CityQuery {
         status: params.parse("status", |s| match s {
             "member" => Ok("member"),
             "applicant" => Ok("applicant"),
             "partner" => Ok("partner"),
-            _ => Err(format!("'{s}' is not a status (member, applicant, partner)")),
+            _ => Err(format!(
+                "'{s}' is not a status (member, applicant, partner)"
+            )),
         })?,
         country: params.parse("country", CountryCode::parse)?,
         region: params.parse("region", Region::parse)?,
@@ -58,18 +65,28 @@ struct CityDetail {
     request: Option<SupportRequest>,
 }
 
-async fn get_city(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CityDetail>, ApiError> {
+async fn get_city(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CityDetail>, ApiError> {
     let id = id
         .parse::<i64>()
         .map(CityId)
         .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a city id (a number)")))?;
     let store = &state.store;
     let city = store.get_city(id).await?;
-    let country_detail = store.list_countries().await?.into_iter().find(|c| c.code == city.country);
+    let country_detail = store
+        .list_countries()
+        .await?
+        .into_iter()
+        .find(|c| c.code == city.country);
     let links = store
         .list_twin_links(&LinkQuery {
             city: Some(id),
-            paging: Paging { page: 1, per_page: Paging::MAX_PER_PAGE },
+            paging: Paging {
+                page: 1,
+                per_page: Paging::MAX_PER_PAGE,
+            },
             ..LinkQuery::default()
         })
         .await?

@@ -5,7 +5,10 @@ use axum::{Json, Router, extract::State, routing::get};
 use super::{ApiError, AppState, Params};
 use crate::domain::{Country, Region};
 
-async fn list_countries(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Country>>, ApiError> {
+async fn list_countries(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Vec<Country>>, ApiError> {
     params.only(&["region", "ldc", "african"])?;
     let region = params.parse("region", Region::parse)?;
     let ldc = params.bool("ldc")?;

@@ -39,16 +39,31 @@ struct Detail<'a> {
 
 impl ApiError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ApiError::Invalid { field: field.into(), message: message.into() }
+        ApiError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &str, Option<&str>) {
         match self {
-            ApiError::Invalid { field, message } => (StatusCode::BAD_REQUEST, "invalid_parameter", message, Some(field)),
-            ApiError::UnknownParameter(p) => (StatusCode::BAD_REQUEST, "unknown_parameter", p, None),
+            ApiError::Invalid { field, message } => (
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                message,
+                Some(field),
+            ),
+            ApiError::UnknownParameter(p) => {
+                (StatusCode::BAD_REQUEST, "unknown_parameter", p, None)
+            }
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; the details are in the server log", None),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; the details are in the server log",
+                None,
+            ),
         }
     }
 }
@@ -67,14 +82,26 @@ impl IntoResponse for ApiError {
             ApiError::UnknownParameter(p) => format!("unknown query parameter '{p}'"),
             _ => message.to_string(),
         };
-        (status, Json(Body { error: Detail { code, message: &message, field } })).into_response()
+        (
+            status,
+            Json(Body {
+                error: Detail {
+                    code,
+                    message: &message,
+                    field,
+                },
+            }),
+        )
+            .into_response()
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound { what, id } => ApiError::NotFound(format!("{what} {id} does not exist")),
+            StoreError::NotFound { what, id } => {
+                ApiError::NotFound(format!("{what} {id} does not exist"))
+            }
             StoreError::Conflict(m) => ApiError::Conflict(m),
             StoreError::Invalid { field, reason } => ApiError::invalid(field, reason),
             StoreError::Other(m) => ApiError::Internal(m),

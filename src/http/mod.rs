@@ -36,7 +36,9 @@ pub fn app(store: Arc<dyn Store>) -> Router {
         .merge(twin_links::router())
         .merge(countries::router())
         .merge(topics::router())
-        .fallback(|| async { ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into()) })
+        .fallback(|| async {
+            ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into())
+        })
         .layer(TraceLayer::new_for_http())
         .with_state(AppState { store })
 }
@@ -47,5 +49,7 @@ pub async fn serve(
     store: Arc<dyn Store>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(store))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -49,7 +49,10 @@ impl Params {
     }
 
     pub fn number<T: FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
-        self.parse(name, |v| v.parse::<T>().map_err(|_| format!("'{v}' is not a valid number")))
+        self.parse(name, |v| {
+            v.parse::<T>()
+                .map_err(|_| format!("'{v}' is not a valid number"))
+        })
     }
 
     pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
@@ -66,7 +69,9 @@ impl Params {
         if page == 0 {
             return Err(ApiError::invalid("page", "pages are numbered from 1"));
         }
-        let per_page = self.number::<u32>("per_page")?.unwrap_or(Paging::default().per_page);
+        let per_page = self
+            .number::<u32>("per_page")?
+            .unwrap_or(Paging::default().per_page);
         if !(1..=Paging::MAX_PER_PAGE).contains(&per_page) {
             return Err(ApiError::invalid(
                 "per_page",

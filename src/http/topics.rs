@@ -5,11 +5,16 @@ use axum::{Json, Router, extract::State, routing::get};
 use super::{ApiError, AppState, Params};
 use crate::domain::Topic;
 
-async fn list_topics(State(state): State<AppState>, params: Params) -> Result<Json<Vec<Topic>>, ApiError> {
+async fn list_topics(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Vec<Topic>>, ApiError> {
     params.only(&["kind", "retired"])?;
     let kind = params.parse("kind", |k| match k {
         "cluster" | "area_of_action" => Ok(k.to_string()),
-        _ => Err(format!("'{k}' is not a topic kind (cluster, area_of_action)")),
+        _ => Err(format!(
+            "'{k}' is not a topic kind (cluster, area_of_action)"
+        )),
     })?;
     let retired = params.bool("retired")?;
     let topics = state

@@ -6,7 +6,10 @@ use super::{ApiError, AppState, Params};
 use crate::domain::{CityId, CountryCode, LinkKind};
 use crate::store::{LinkQuery, LinkView, Page};
 
-async fn list_twin_links(State(state): State<AppState>, params: Params) -> Result<Json<Page<LinkView>>, ApiError> {
+async fn list_twin_links(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Page<LinkView>>, ApiError> {
     params.only(&["city", "country", "kind", "active", "page", "per_page"])?;
     let query = LinkQuery {
         city: params.number::<i64>("city")?.map(CityId),

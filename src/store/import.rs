@@ -11,13 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::{
-    CityKey, ImportApplied, ImportPlan, NameIndex, NewAlias, NewCity, NewEvidence, NewLink, NewMembership,
-    NewOffer, NewRequest, Store, StoreError,
+    CityKey, ImportApplied, ImportPlan, NameIndex, NewAlias, NewCity, NewEvidence, NewLink,
+    NewMembership, NewOffer, NewRequest, Store, StoreError,
 };
 use crate::domain::{
-    Capacity, CityId, CityName, CityStatus, ClusterRole, Country, CountryCode, DomainError, EvidenceFact,
-    EvidenceKind, Language, LinkKind, Modality, Need, Period, Priority, Region, SupportOffer, SupportRequest,
-    Topic, TopicId, names::name_key, parse_date, parse_list,
+    Capacity, CityId, CityName, CityStatus, ClusterRole, Country, CountryCode, DomainError,
+    EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Period, Priority, Region,
+    SupportOffer, SupportRequest, Topic, TopicId, names::name_key, parse_date, parse_list,
 };
 
 /// The files an import understands, in the order they are applied.
@@ -51,7 +51,10 @@ pub fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
         if path.exists() {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            files.push(SourceFile { name: name.to_string(), text });
+            files.push(SourceFile {
+                name: name.to_string(),
+                text,
+            });
         }
     }
     if files.is_empty() {
@@ -241,22 +244,35 @@ impl Resolver<'_> {
         if self.countries.contains(&code) {
             Ok(code)
         } else {
-            Err(DomainError::new("country", format!("unknown country code {code}")))
+            Err(DomainError::new(
+                "country",
+                format!("unknown country code {code}"),
+            ))
         }
     }
 
     /// The key a name resolves to, and the canonical display name if an alias applied.
     fn resolve(&mut self, name: &str, cc: &str) -> Result<(CityKey, Option<String>), DomainError> {
         let country = self.country(cc)?;
-        let key = CityKey { country, name_key: name_key(name) };
+        let key = CityKey {
+            country,
+            name_key: name_key(name),
+        };
         if key.name_key.is_empty() {
-            return Err(DomainError::new("name", format!("'{name}' is not a city name")));
+            return Err(DomainError::new(
+                "name",
+                format!("'{name}' is not a city name"),
+            ));
         }
         if let Some((canonical, display)) = self.aliases.get(&key).cloned() {
             *self
                 .report
                 .resolved_through_aliases
-                .entry(format!("{name}, {cc} -> {}, {}", display.as_deref().unwrap_or(&canonical.name_key), canonical.country))
+                .entry(format!(
+                    "{name}, {cc} -> {}, {}",
+                    display.as_deref().unwrap_or(&canonical.name_key),
+                    canonical.country
+                ))
                 .or_default() += 1;
             return Ok((canonical, display));
         }
@@ -272,7 +288,7 @@ impl Resolver<'_> {
             .get(key)
             .map(|i| plan.cities[*i].status)
             .into_iter()
-            .chain(self.index.cities.get(key).map(|(_, s)| *s))
+            .chain(self.index.cities.get(key).map(|k| k.status))
             .max_by_key(CityStatus::rank)
     }
 
@@ -322,11 +338,17 @@ fn rows<T: for<'de> Deserialize<'de>>(
     report: &mut ImportReport,
     mut each: impl FnMut(T) -> Result<(), DomainError>,
 ) {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(file.text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(file.text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            errors.push(RowError { file: file.name.clone(), line: 1, reason: format!("unreadable header: {e}") });
+            errors.push(RowError {
+                file: file.name.clone(),
+                line: 1,
+                reason: format!("unreadable header: {e}"),
+            });
             return;
         }
     };
@@ -336,18 +358,25 @@ fn rows<T: for<'de> Deserialize<'de>>(
         let (line, result) = match record {
             Ok(rec) => {
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                let parsed = rec
-                    .deserialize::<T>(Some(&headers))
-                    .map_err(|e| DomainError::new("row", format!("malformed line: {}", csv_reason(&e))));
+                let parsed = rec.deserialize::<T>(Some(&headers)).map_err(|e| {
+                    DomainError::new("row", format!("malformed line: {}", csv_reason(&e)))
+                });
                 (line, parsed.and_then(&mut each))
             }
             Err(e) => (
                 e.position().map(|p| p.line()).unwrap_or(0),
-                Err(DomainError::new("row", format!("malformed line: {}", csv_reason(&e)))),
+                Err(DomainError::new(
+                    "row",
+                    format!("malformed line: {}", csv_reason(&e)),
+                )),
             ),
         };
         if let Err(e) = result {
-            errors.push(RowError { file: file.name.clone(), line, reason: e.to_string() });
+            errors.push(RowError {
+                file: file.name.clone(),
+                line,
+                reason: e.to_string(),
+            });
         }
     }
     report.rows.insert(file.name.clone(), n);
@@ -359,7 +388,9 @@ fn csv_reason(e: &csv::Error) -> String {
             Some(i) => format!("field {}: {}", i + 1, err.kind()),
             None => err.kind().to_string(),
         },
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("{len} fields where the header has {expected_len}")
         }
         _ => e.to_string(),
@@ -367,13 +398,25 @@ fn csv_reason(e: &csv::Error) -> String {
 }
 
 /// Parses and resolves the files (pure: reads nothing but its arguments).
-pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPlan, ImportReport), Vec<RowError>> {
+pub fn plan_import(
+    index: &NameIndex,
+    files: &[SourceFile],
+) -> Result<(ImportPlan, ImportReport), Vec<RowError>> {
     let mut plan = ImportPlan::default();
     let mut errors = Vec::new();
     let mut r = Resolver {
         index,
         countries: index.countries.keys().cloned().collect(),
-        aliases: index.aliases.iter().map(|(a, c)| (a.clone(), (c.clone(), None))).collect(),
+        aliases: index
+            .aliases
+            .iter()
+            .map(|(a, c)| {
+                (
+                    a.clone(),
+                    (c.clone(), index.cities.get(c).map(|k| k.name.clone())),
+                )
+            })
+            .collect(),
         planned: BTreeMap::new(),
         report: ImportReport::default(),
     };
@@ -414,13 +457,25 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
     let mut alias_rows = Vec::new();
     if let Some(f) = file("aliases.csv") {
         rows(f, &mut errors, &mut report, |row: AliasCsv| {
-            let alias = CityKey { country: r.country(&row.alias_country_iso2)?, name_key: name_key(&row.alias) };
+            let alias = CityKey {
+                country: r.country(&row.alias_country_iso2)?,
+                name_key: name_key(&row.alias),
+            };
             let canonical_name = CityName::parse(&row.name)?;
-            let city = CityKey { country: r.country(&row.country_iso2)?, name_key: canonical_name.key() };
+            let city = CityKey {
+                country: r.country(&row.country_iso2)?,
+                name_key: canonical_name.key(),
+            };
             if alias == city {
-                return Err(DomainError::new("alias", "an alias must differ from the name it stands for"));
+                return Err(DomainError::new(
+                    "alias",
+                    "an alias must differ from the name it stands for",
+                ));
             }
-            r.aliases.insert(alias.clone(), (city.clone(), Some(canonical_name.as_str().to_string())));
+            r.aliases.insert(
+                alias.clone(),
+                (city.clone(), Some(canonical_name.as_str().to_string())),
+            );
             alias_rows.push((alias, city, canonical_name));
             Ok(())
         });
@@ -431,7 +486,9 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
             let name = CityName::parse(&row.name)?;
             let (key, canonical) = r.resolve(name.as_str(), &row.country_iso2)?;
             let status = match row.gnlc_member.trim().to_ascii_lowercase().as_str() {
-                "yes" | "member" => CityStatus::parse("member", opt_year("year_joined", opt(&row.year_joined))?)?,
+                "yes" | "member" => {
+                    CityStatus::parse("member", opt_year("year_joined", opt(&row.year_joined))?)?
+                }
                 "applicant" => CityStatus::Applicant,
                 "unknown" | "no" | "partner" | "" => CityStatus::Partner,
                 other => {
@@ -445,7 +502,10 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
                 "" => None,
                 l => Some(parse_list(l, Language::parse)?),
             };
-            if let CityStatus::Member { year_joined: Some(since) } = status {
+            if let CityStatus::Member {
+                year_joined: Some(since),
+            } = status
+            {
                 plan.evidence.push(NewEvidence {
                     city: key.clone(),
                     topic: None,
@@ -457,7 +517,16 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
                 Some(c) => CityName::parse(&c)?,
                 None => name,
             };
-            r.add_city(&mut plan, NewCity { key, name, status, languages, source: row.source });
+            r.add_city(
+                &mut plan,
+                NewCity {
+                    key,
+                    name,
+                    status,
+                    languages,
+                    source: row.source,
+                },
+            );
             Ok(())
         });
     }
@@ -484,10 +553,15 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
         let mut pairs = BTreeSet::new();
         rows(f, &mut errors, &mut report, |row: LinkCsv| {
             let mut ends = Vec::with_capacity(2);
-            for (name, cc) in [(&row.city_a, &row.country_a_iso2), (&row.city_b, &row.country_b_iso2)] {
+            for (name, cc) in [
+                (&row.city_a, &row.country_a_iso2),
+                (&row.city_b, &row.country_b_iso2),
+            ] {
                 let (key, canonical) = r.resolve(name, cc)?;
                 if !r.is_known(&key) {
-                    r.report.unresolved_names.push(format!("{}, {}", name.trim(), key.country));
+                    r.report
+                        .unresolved_names
+                        .push(format!("{}, {}", name.trim(), key.country));
                     let name = CityName::parse(canonical.as_deref().unwrap_or(name))?;
                     r.add_city(
                         &mut plan,
@@ -506,7 +580,10 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
             if a == b {
                 return Err(DomainError::new(
                     "city_b",
-                    format!("'{}' and '{}' are the same city: a city cannot be twinned with itself", row.city_a, row.city_b),
+                    format!(
+                        "'{}' and '{}' are the same city: a city cannot be twinned with itself",
+                        row.city_a, row.city_b
+                    ),
                 ));
             }
             let kind = match opt(&row.kind) {
@@ -518,8 +595,19 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
                 a => yes_no("active", a)?,
             };
             let year_signed = opt_year("year_signed", opt(&row.year_signed))?;
-            if pairs.insert(if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) }) {
-                plan.links.push(NewLink { a, b, kind, year_signed, active, source: row.source });
+            if pairs.insert(if a < b {
+                (a.clone(), b.clone())
+            } else {
+                (b.clone(), a.clone())
+            }) {
+                plan.links.push(NewLink {
+                    a,
+                    b,
+                    kind,
+                    year_signed,
+                    active,
+                    source: row.source,
+                });
             } else {
                 r.report.duplicate_rows += 1;
             }
@@ -530,9 +618,15 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
     if let Some(f) = file("awards.csv") {
         rows(f, &mut errors, &mut report, |row: AwardCsv| {
             let city = r.known_city(&row.city, &row.country_iso2)?;
-            let year = opt_year("year", &row.year)?.ok_or_else(|| DomainError::new("year", "an award has a year"))?;
+            let year = opt_year("year", &row.year)?
+                .ok_or_else(|| DomainError::new("year", "an award has a year"))?;
             let fact = EvidenceFact::parse(EvidenceKind::LearningCityAward, Some(year), None)?;
-            plan.evidence.push(NewEvidence { city, topic: None, fact, source: row.source });
+            plan.evidence.push(NewEvidence {
+                city,
+                topic: None,
+                fact,
+                source: row.source,
+            });
             Ok(())
         });
     }
@@ -542,7 +636,10 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
             let city = r.known_city(&row.city, &row.country_iso2)?;
             let topic = topic_by_name(&index.topics, &row.cluster)?;
             if topic.kind != crate::domain::TopicKind::Cluster {
-                return Err(DomainError::new("cluster", format!("'{}' is not a cluster", row.cluster)));
+                return Err(DomainError::new(
+                    "cluster",
+                    format!("'{}' is not a cluster", row.cluster),
+                ));
             }
             let role = ClusterRole::parse(&row.role)?;
             let period = Period::parse(&row.period)?;
@@ -550,8 +647,19 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
                 ClusterRole::Coordinator => EvidenceFact::ClusterCoordinator { year: period.start },
                 ClusterRole::Member => EvidenceFact::ClusterMember { year: period.start },
             };
-            plan.evidence.push(NewEvidence { city: city.clone(), topic: Some(topic.id), fact, source: row.source.clone() });
-            plan.memberships.push(NewMembership { city, topic: topic.id, role, period, source: row.source });
+            plan.evidence.push(NewEvidence {
+                city: city.clone(),
+                topic: Some(topic.id),
+                fact,
+                source: row.source.clone(),
+            });
+            plan.memberships.push(NewMembership {
+                city,
+                topic: topic.id,
+                role,
+                period,
+                source: row.source,
+            });
             Ok(())
         });
     }
@@ -565,10 +673,22 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
             };
             let level = match opt(&row.level) {
                 "" => None,
-                l => Some(l.parse::<i64>().map_err(|_| DomainError::new("level", format!("'{l}' is not a number")))?),
+                l => Some(
+                    l.parse::<i64>()
+                        .map_err(|_| DomainError::new("level", format!("'{l}' is not a number")))?,
+                ),
             };
-            let fact = EvidenceFact::parse(EvidenceKind::parse(&row.kind)?, opt_year("year", opt(&row.year))?, level)?;
-            plan.evidence.push(NewEvidence { city, topic, fact, source: row.source });
+            let fact = EvidenceFact::parse(
+                EvidenceKind::parse(&row.kind)?,
+                opt_year("year", opt(&row.year))?,
+                level,
+            )?;
+            plan.evidence.push(NewEvidence {
+                city,
+                topic,
+                fact,
+                source: row.source,
+            });
             Ok(())
         });
     }
@@ -581,11 +701,17 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
         rows(f, &mut errors, &mut report, |row: OfferCsv| {
             let city = r.known_city(&row.city, &row.country_iso2)?;
             if !matches!(r.status_of(&city, &plan), Some(CityStatus::Member { .. })) {
-                return Err(DomainError::new("city", format!("{} is not a member city: only members offer support", row.city)));
+                return Err(DomainError::new(
+                    "city",
+                    format!(
+                        "{} is not a member city: only members offer support",
+                        row.city
+                    ),
+                ));
             }
-            let capacity = Capacity::parse(
-                row.capacity.trim().parse().map_err(|_| DomainError::new("capacity", format!("'{}' is not a number", row.capacity)))?,
-            )?;
+            let capacity = Capacity::parse(row.capacity.trim().parse().map_err(|_| {
+                DomainError::new("capacity", format!("'{}' is not a number", row.capacity))
+            })?)?;
             let date = |field, raw: &Option<String>| match opt(raw) {
                 "" => Ok(None),
                 d => parse_date(field, d).map(Some),
@@ -611,21 +737,31 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
         rows(f, &mut errors, &mut report, |row: RequestCsv| {
             let city = r.known_city(&row.city, &row.country_iso2)?;
             if matches!(r.status_of(&city, &plan), Some(CityStatus::Member { .. })) {
-                return Err(DomainError::new("city", format!("{} is already a member: requests come from applicant cities", row.city)));
+                return Err(DomainError::new(
+                    "city",
+                    format!(
+                        "{} is already a member: requests come from applicant cities",
+                        row.city
+                    ),
+                ));
             }
             let needs = parse_list(&row.needs, |item| {
-                let (topic, priority) = item
-                    .rsplit_once(':')
-                    .ok_or_else(|| DomainError::new("needs", format!("'{item}' is not topic:priority")))?;
-                let priority = priority
-                    .trim()
-                    .parse()
-                    .map_err(|_| DomainError::new("needs", format!("'{priority}' is not a priority")))?;
-                Ok(Need { topic: topic_by_name(&index.topics, topic)?.id, priority: Priority::parse(priority)? })
+                let (topic, priority) = item.rsplit_once(':').ok_or_else(|| {
+                    DomainError::new("needs", format!("'{item}' is not topic:priority"))
+                })?;
+                let priority = priority.trim().parse().map_err(|_| {
+                    DomainError::new("needs", format!("'{priority}' is not a priority"))
+                })?;
+                Ok(Need {
+                    topic: topic_by_name(&index.topics, topic)?.id,
+                    priority: Priority::parse(priority)?,
+                })
             })?;
             let max_mentors = match opt(&row.max_mentors) {
                 "" => 1,
-                m => m.parse().map_err(|_| DomainError::new("max_mentors", format!("'{m}' is not a number")))?,
+                m => m.parse().map_err(|_| {
+                    DomainError::new("max_mentors", format!("'{m}' is not a number"))
+                })?,
             };
             let request = SupportRequest::new(
                 0,
@@ -643,7 +779,10 @@ pub fn plan_import(index: &NameIndex, files: &[SourceFile]) -> Result<(ImportPla
     }
 
     if !errors.is_empty() {
-        errors.sort_by(|a, b| (KNOWN_FILES.iter().position(|f| *f == a.file), a.line).cmp(&(KNOWN_FILES.iter().position(|f| *f == b.file), b.line)));
+        errors.sort_by(|a, b| {
+            (KNOWN_FILES.iter().position(|f| *f == a.file), a.line)
+                .cmp(&(KNOWN_FILES.iter().position(|f| *f == b.file), b.line))
+        });
         return Err(errors);
     }
     report.duplicate_rows += r.report.duplicate_rows;

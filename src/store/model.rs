@@ -5,9 +5,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::domain::{
-    City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode, Evidence,
-    EvidenceFact, Language, LinkKind, Need, Period, Region, SupportOffer, SupportRequest, Topic,
-    TopicId, TwinLink,
+    City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode,
+    Evidence, EvidenceFact, Language, LinkKind, Need, Period, Region, SupportOffer, SupportRequest,
+    Topic, TopicId, TwinLink,
 };
 
 /// One page of a list, with what a client needs to fetch the next.
@@ -28,7 +28,10 @@ pub struct Paging {
 
 impl Default for Paging {
     fn default() -> Self {
-        Self { page: 1, per_page: 50 }
+        Self {
+            page: 1,
+            per_page: 50,
+        }
     }
 }
 
@@ -56,7 +59,7 @@ pub struct CityQuery {
     pub region: Option<Region>,
     pub ldc: Option<bool>,
     pub african: Option<bool>,
-    /// Matched against the normalised name (accents and case ignored).
+    /// Matched against the normalised name and its aliases (accents and case ignored).
     pub name_contains: Option<String>,
     pub sort: CitySort,
     pub descending: bool,
@@ -127,11 +130,18 @@ pub struct CityKey {
     pub name_key: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownCity {
+    pub id: CityId,
+    pub name: String,
+    pub status: CityStatus,
+}
+
 /// What name resolution needs from the database.
 #[derive(Debug, Clone, Default)]
 pub struct NameIndex {
-    /// Known cities by key, with their status.
-    pub cities: BTreeMap<CityKey, (CityId, CityStatus)>,
+    /// Known cities by key.
+    pub cities: BTreeMap<CityKey, KnownCity>,
     /// Alias key -> canonical city key.
     pub aliases: BTreeMap<CityKey, CityKey>,
     pub countries: BTreeMap<CountryCode, Vec<Language>>,
@@ -223,7 +233,6 @@ pub struct ImportApplied {
     /// Rows already in the database.
     pub already_present: u64,
 }
-
 
 pub(crate) fn need_topics(needs: &[Need]) -> impl Iterator<Item = (TopicId, u8)> + '_ {
     needs.iter().map(|n| (n.topic, n.priority.get()))

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode, DomainError,
-    Evidence, EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Period, Priority, Region,
-    SupportOffer, SupportRequest, Topic, TopicId, TopicKind, TopicSlug, TwinLink, parse_list,
+    City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode,
+    DomainError, Evidence, EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Period,
+    Priority, Region, SupportOffer, SupportRequest, Topic, TopicId, TopicKind, TopicSlug, TwinLink,
+    parse_list,
 };
 
 fn corrupt(table: &str, id: impl std::fmt::Display) -> impl FnOnce(DomainError) -> StoreError {
@@ -121,7 +122,8 @@ pub struct LinkRow {
     pub source: String,
 }
 
-pub const LINK_COLUMNS: &str = "l.id, l.city_a, l.city_b, l.kind, l.year_signed, l.active, l.source";
+pub const LINK_COLUMNS: &str =
+    "l.id, l.city_a, l.city_b, l.kind, l.year_signed, l.active, l.source";
 
 impl LinkRow {
     pub fn into_domain(self) -> StoreResult<TwinLink> {
@@ -155,8 +157,16 @@ impl LinkViewRow {
     pub fn into_domain(self) -> StoreResult<super::LinkView> {
         let link = self.link.into_domain()?;
         Ok(super::LinkView {
-            city_a: super::CityRef { id: link.a, name: self.name_a, country: self.country_a },
-            city_b: super::CityRef { id: link.b, name: self.name_b, country: self.country_b },
+            city_a: super::CityRef {
+                id: link.a,
+                name: self.name_a,
+                country: self.country_a,
+            },
+            city_b: super::CityRef {
+                id: link.b,
+                name: self.name_b,
+                country: self.country_b,
+            },
             link,
         })
     }
@@ -209,7 +219,11 @@ impl EvidenceRow {
                 id: self.id,
                 city: CityId(self.city_id),
                 topic: self.topic_id.map(TopicId),
-                fact: EvidenceFact::parse(EvidenceKind::parse(&self.kind)?, year(self.year), self.level)?,
+                fact: EvidenceFact::parse(
+                    EvidenceKind::parse(&self.kind)?,
+                    year(self.year),
+                    self.level,
+                )?,
                 source: self.source,
             })
         })()
@@ -238,12 +252,19 @@ pub struct TopicLinkRow {
     pub priority: i64,
 }
 
-fn date(field: &'static str, raw: Option<String>) -> Result<Option<chrono::NaiveDate>, DomainError> {
-    raw.map(|d| crate::domain::parse_date(field, &d)).transpose()
+fn date(
+    field: &'static str,
+    raw: Option<String>,
+) -> Result<Option<chrono::NaiveDate>, DomainError> {
+    raw.map(|d| crate::domain::parse_date(field, &d))
+        .transpose()
 }
 
 impl OfferRow {
-    pub fn into_domain(self, topics: &BTreeMap<i64, Vec<TopicLinkRow>>) -> StoreResult<SupportOffer> {
+    pub fn into_domain(
+        self,
+        topics: &BTreeMap<i64, Vec<TopicLinkRow>>,
+    ) -> StoreResult<SupportOffer> {
         let err = corrupt("offers", self.id);
         let topic_ids = topics
             .get(&self.id)
@@ -279,14 +300,22 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
-    pub fn into_domain(self, topics: &BTreeMap<i64, Vec<TopicLinkRow>>) -> StoreResult<SupportRequest> {
+    pub fn into_domain(
+        self,
+        topics: &BTreeMap<i64, Vec<TopicLinkRow>>,
+    ) -> StoreResult<SupportRequest> {
         let err = corrupt("requests", self.id);
         (|| {
             let needs = topics
                 .get(&self.id)
                 .map(|v| {
                     v.iter()
-                        .map(|t| Ok(Need { topic: TopicId(t.topic_id), priority: Priority::parse(t.priority)? }))
+                        .map(|t| {
+                            Ok(Need {
+                                topic: TopicId(t.topic_id),
+                                priority: Priority::parse(t.priority)?,
+                            })
+                        })
                         .collect::<Result<Vec<_>, DomainError>>()
                 })
                 .transpose()?

@@ -13,8 +13,12 @@ impl From<sqlx::Error> for StoreError {
                 what: "row",
                 id: String::new(),
             },
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_string()),
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() || db.is_check_violation() => {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_string())
+            }
+            sqlx::Error::Database(db)
+                if db.is_foreign_key_violation() || db.is_check_violation() =>
+            {
                 StoreError::Invalid {
                     field: "body",
                     reason: db.message().to_string(),
@@ -85,7 +89,11 @@ macro_rules! sql_store {
                     qb.push(" AND k.is_african = ").push_bind(af);
                 }
                 if let Some(n) = &q.name_contains {
-                    qb.push(" AND c.name_key LIKE ").push_bind(format!("%{n}%"));
+                    // other spellings count too: "fes" finds Fez
+                    qb.push(" AND (c.name_key LIKE ").push_bind(format!("%{n}%"));
+                    qb.push(" OR EXISTS (SELECT 1 FROM city_aliases a WHERE a.city_id = c.id AND a.alias_key LIKE ")
+                        .push_bind(format!("%{n}%"))
+                        .push("))");
                 }
             }
 
@@ -110,7 +118,7 @@ macro_rules! sql_store {
             async fn offers_where(&self, city: Option<i64>) -> StoreResult<Vec<SupportOffer>> {
                 let topics = group_topics(
                     sqlx::query_as::<_, TopicLinkRow>(
-                        "SELECT t.offer_id AS owner_id, t.topic_id, 0 AS priority FROM offer_topics t \
+                        "SELECT t.offer_id AS owner_id, t.topic_id, CAST(0 AS BIGINT) AS priority FROM offer_topics t \
                          JOIN offers o ON o.id = t.offer_id WHERE $1 IS NULL OR o.city_id = $1 ORDER BY t.topic_id",
                     )
                     .bind(city)
@@ -408,8 +416,8 @@ macro_rules! sql_store {
 
             async fn name_index(&self) -> StoreResult<NameIndex> {
                 let mut index = NameIndex::default();
-                let cities: Vec<(i64, String, String, String, Option<i64>)> =
-                    sqlx::query_as("SELECT id, country_code, name_key, status, year_joined FROM cities")
+                let cities: Vec<(i64, String, String, String, Option<i64>, String)> =
+                    sqlx::query_as("SELECT id, country_code, name_key, status, year_joined, name FROM cities")
                         .fetch_all(&self.pool)
                         .await?;
                 let key = |cc: &str, k: String| -> StoreResult<CityKey> {
@@ -418,10 +426,10 @@ macro_rules! sql_store {
                         name_key: k,
                     })
                 };
-                for (id, cc, k, status, year) in cities {
+                for (id, cc, k, status, year, name) in cities {
                     let status =
                         CityStatus::parse(&status, year.map(|y| y as i32)).map_err(|e| StoreError::Other(e.to_string()))?;
-                    index.cities.insert(key(&cc, k)?, (CityId(id), status));
+                    index.cities.insert(key(&cc, k)?, $crate::store::KnownCity { id: CityId(id), name, status });
                 }
                 let aliases: Vec<(String, String, String, String)> = sqlx::query_as(
                     "SELECT a.country_code, a.alias_key, c.country_code, c.name_key \

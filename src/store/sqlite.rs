@@ -20,7 +20,10 @@ impl SqliteStore {
             .busy_timeout(std::time::Duration::from_secs(10));
         // An in-memory database lives in one connection only.
         let max = if url.contains(":memory:") { 1 } else { 4 };
-        let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }

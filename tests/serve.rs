@@ -1,0 +1,57 @@
+//! The service as a user starts it: `twinmatch serve` on an empty database
+//! loads the real network, answers, and stops cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn serve_seeds_an_empty_database_answers_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("serve.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twinmatch"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", &db])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+
+    let health = http_get(&addr, "/health");
+    assert!(
+        health.starts_with("HTTP/1.0 200") || health.starts_with("HTTP/1.1 200"),
+        "{health}"
+    );
+    let stats = http_get(&addr, "/api/stats");
+    let body: serde_json::Value =
+        serde_json::from_str(stats.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert!(
+        body["cities"].as_i64().unwrap() > 800 && body["requests"].as_i64().unwrap() > 0,
+        "{body}"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0, got {status}");
+}
