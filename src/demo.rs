@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::domain::Snapshot;
 use crate::domain::{City, CityStatus, EvidenceFact, Modality, Topic, TopicKind};
-use crate::store::Snapshot;
 
 pub const DEFAULT_SEED: u64 = 2026;
 

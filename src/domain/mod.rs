@@ -11,6 +11,7 @@ mod error;
 mod evidence;
 mod link;
 pub mod names;
+mod network;
 mod support;
 mod topic;
 
@@ -19,6 +20,7 @@ pub use country::{Country, CountryCode, Language, Region};
 pub use error::DomainError;
 pub use evidence::{ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, Period};
 pub use link::{LinkKind, TwinLink};
+pub use network::Snapshot;
 pub use support::{Capacity, Modality, Need, Priority, SupportOffer, SupportRequest, parse_date};
 pub use topic::{Topic, TopicId, TopicKind, TopicSlug};
 

@@ -17,6 +17,7 @@ mod sqlite;
 use async_trait::async_trait;
 use std::sync::Arc;
 
+pub use crate::domain::Snapshot;
 use crate::domain::{
     City, CityId, ClusterMembership, Country, Evidence, SupportOffer, SupportRequest, Topic,
 };

@@ -5,9 +5,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::domain::{
-    City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode,
-    Evidence, EvidenceFact, Language, LinkKind, Need, Period, Region, SupportOffer, SupportRequest,
-    Topic, TopicId, TwinLink,
+    CityId, CityName, CityStatus, ClusterRole, Country, CountryCode, EvidenceFact, Language,
+    LinkKind, Need, Period, Region, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
 };
 
 /// One page of a list, with what a client needs to fetch the next.
@@ -108,19 +107,6 @@ pub struct Stats {
     pub offers: i64,
     pub requests: i64,
     pub evidence: i64,
-}
-
-/// The whole network at one moment, ordered by id: the engine's input.
-#[derive(Debug, Clone, Default)]
-pub struct Snapshot {
-    pub countries: Vec<Country>,
-    pub topics: Vec<Topic>,
-    pub cities: Vec<City>,
-    pub links: Vec<TwinLink>,
-    pub memberships: Vec<ClusterMembership>,
-    pub evidence: Vec<Evidence>,
-    pub offers: Vec<SupportOffer>,
-    pub requests: Vec<SupportRequest>,
 }
 
 /// A city named by country and normalised name, before it has an id.

@@ -35,13 +35,13 @@ macro_rules! sql_store {
 
         use sqlx::QueryBuilder;
 
-        use $crate::domain::{
+        use $crate::domain::{Snapshot,
             City, CityId, CityStatus, ClusterMembership, Country, Evidence, SupportOffer, SupportRequest, Topic,
             TwinLink, join_list,
         };
         use $crate::store::rows::*;
         use $crate::store::{
-            CityKey, CityQuery, CitySort, ImportApplied, ImportPlan, LinkQuery, LinkView, NameIndex, Page, Snapshot, Stats,
+            CityKey, CityQuery, CitySort, ImportApplied, ImportPlan, LinkQuery, LinkView, NameIndex, Page, Stats,
             Store, StoreError, StoreResult,
         };
 
