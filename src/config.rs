@@ -75,6 +75,48 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the matching engine on the database and write the proposals with their explanations
+    Match {
+        /// score (total score), coverage (applicants covered tier by tier, then score), stable (deferred acceptance)
+        #[arg(long, default_value = "coverage")]
+        mode: String,
+        /// Write the round to FILE.json (everything) or FILE.csv (one row per proposal); default: JSON on stdout
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write the problem solved, in the mentor-match-instance/1 format, for independent verification
+        #[arg(long)]
+        export_instance: Option<PathBuf>,
+        /// Fix a pair: MENTOR=APPLICANT, each a city id or "Name, CC" (repeatable)
+        #[arg(long = "lock", value_name = "MENTOR=APPLICANT")]
+        locks: Vec<String>,
+        /// Exclude a pair: MENTOR=APPLICANT (repeatable)
+        #[arg(long = "ban", value_name = "MENTOR=APPLICANT")]
+        bans: Vec<String>,
+        /// Priority tiers for coverage, highest first (ldc_african, ldc, african, ldc_or_african, any); the rest form the last tier
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "ldc_african,ldc_or_african"
+        )]
+        tiers: Vec<String>,
+        /// A previous round's JSON output: report the diff against it
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Keep as many of the previous round's pairs as possible (needs --previous)
+        #[arg(long, requires = "previous")]
+        prefer_previous: bool,
+    },
+    /// Solve an instance in the mentor-match-instance/1 format and print one JSON line
+    Solve {
+        /// The instance file (see ../shared/bench/README.md)
+        instance: PathBuf,
+        /// score (maximise the total score) or card (maximise the number of pairs, then the score)
+        #[arg(long, default_value = "score")]
+        mode: String,
+        /// Write the chosen pairs to this JSON file
+        #[arg(long)]
+        pairs_out: Option<PathBuf>,
+    },
     /// Regenerate the deterministic demo offers, requests and self-assessments from the database
     Demo {
         /// Folder to write offers.csv, requests.csv and evidence.csv into

@@ -9,8 +9,12 @@ pub mod config;
 pub mod demo;
 /// The nouns of the network, each built by a validating constructor.
 pub mod domain;
+/// The network graph (TEMPORARY stub until the graph branch lands).
+pub mod graph;
 /// The JSON API over HTTP (axum): one router per resource.
 pub mod http;
+/// The matching engine: scores, explanations, exact assignment, diagnostics.
+pub mod matching;
 /// The real and demo data compiled into the binary.
 pub mod seed;
 /// The `Store` trait, its SQLite and PostgreSQL backends, and the CSV import.

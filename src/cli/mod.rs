@@ -1,5 +1,7 @@
 //! What each command does; `main.rs` only parses and calls [`run`].
 
+pub mod matching;
+
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -73,6 +75,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Match {
+            mode,
+            out,
+            export_instance,
+            locks,
+            bans,
+            tiers,
+            previous,
+            prefer_previous,
+        } => {
+            let store = open(&url).await?;
+            matching::run_match(
+                store.as_ref(),
+                &mode,
+                out,
+                export_instance,
+                &locks,
+                &bans,
+                &tiers,
+                previous,
+                prefer_previous,
+            )
+            .await
+        }
+        Command::Solve {
+            instance,
+            mode,
+            pairs_out,
+        } => matching::run_solve(&instance, &mode, pairs_out.as_deref()),
         Command::Demo { out, seed } => {
             let store = open(&url).await?;
             let files = crate::demo::generate(&store.snapshot().await?, seed);

@@ -1,0 +1,43 @@
+//! One matching round, end to end: assignment, coverage, unmatched
+//! applicants with reasons, the stability audit and the diff against the
+//! previous round. What `twinmatch match` prints and `/api/runs` returns.
+
+use serde::Serialize;
+
+use super::assign::{AssignError, Assignment, Pair, RunDiff, RunParams, assign, diff};
+use super::diagnose::{Unmatched, unmatched};
+use super::report::{Coverage, coverage};
+use super::score::Market;
+use super::stable::blocking_pairs;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Round {
+    pub assignment: Assignment,
+    pub coverage: Coverage,
+    pub unmatched: Vec<Unmatched>,
+    /// Candidate pairs that would both rather be together (0 in stable mode).
+    pub blocking_pairs: usize,
+    /// Against `params.previous`, when it is given.
+    pub diff: Option<RunDiff>,
+}
+
+/// Runs a round. Deterministic; cost dominated by the what-if solves of
+/// the unmatched applicants (see [`super::diagnose`]).
+pub fn run_round(market: &Market, params: &RunParams) -> Result<Round, AssignError> {
+    let assignment = assign(market, params)?;
+    let pairs: Vec<Pair> = assignment
+        .proposals
+        .iter()
+        .map(|p| Pair {
+            mentor: p.mentor,
+            applicant: p.applicant,
+        })
+        .collect();
+    Ok(Round {
+        coverage: coverage(market, params, &assignment)?,
+        unmatched: unmatched(market, params, &assignment)?,
+        blocking_pairs: blocking_pairs(market, params, &pairs).len(),
+        diff: (!params.previous.is_empty()).then(|| diff(&params.previous, &pairs)),
+        assignment,
+    })
+}
