@@ -106,6 +106,19 @@ pub enum Command {
         #[arg(long, requires = "previous")]
         prefer_previous: bool,
     },
+    /// The most trusted chains of existing ties between two cities (id or "Name, CC")
+    Path {
+        from: String,
+        to: String,
+        /// How many alternative paths
+        #[arg(long, default_value_t = 3)]
+        k: usize,
+        /// Hop limit
+        #[arg(long, default_value_t = 3)]
+        max_hops: usize,
+    },
+    /// The staged capacity-building plan of an applicant city (id or "Name, CC")
+    Plan { city: String },
     /// Solve an instance in the mentor-match-instance/1 format and print one JSON line
     Solve {
         /// The instance file (see ../shared/bench/README.md)

@@ -9,6 +9,8 @@ pub mod config;
 pub mod demo;
 /// The nouns of the network, each built by a validating constructor.
 pub mod domain;
+/// The engine façade: paths, suggestions, rounds and plans on one view of the network.
+pub mod engine;
 /// The network graph (TEMPORARY stub until the graph branch lands).
 pub mod graph;
 /// The JSON API over HTTP (axum): one router per resource.

@@ -132,6 +132,7 @@ fn market(
         applicants,
         candidates,
         topics: BTreeMap::new(),
+        evidence: BTreeMap::new(),
         config: EngineConfig::default(),
     }
 }
@@ -627,9 +628,10 @@ async fn on_the_real_network_coverage_mode_covers_every_coverable_applicant_with
     let db = common::sqlite().await;
     common::load_everything(db.store.as_ref()).await;
     let net = db.store.snapshot().await.unwrap();
-    let market = twinmatch::cli::matching::market_of(&net);
+    let network = twinmatch::engine::Network::build(net, EngineConfig::default());
+    let market = &network.market;
     assert!(market.applicants.len() > 40 && market.mentors.len() > 80);
-    let round = run_round(&market, &RunParams::default()).unwrap();
+    let round = run_round(market, &RunParams::default()).unwrap();
     assert_eq!(round.assignment.mode, Mode::Coverage);
     assert_eq!(
         round.assignment.applicants_covered,
@@ -653,7 +655,7 @@ async fn on_the_real_network_coverage_mode_covers_every_coverable_applicant_with
         })
         .collect();
     let round = run_round(
-        &market,
+        market,
         &RunParams {
             bans,
             ..Default::default()
@@ -672,7 +674,7 @@ async fn on_the_real_network_coverage_mode_covers_every_coverable_applicant_with
     );
     // same input, same output
     assert_eq!(
-        run_round(&market, &RunParams::default()).unwrap(),
-        run_round(&market, &RunParams::default()).unwrap()
+        run_round(market, &RunParams::default()).unwrap(),
+        run_round(market, &RunParams::default()).unwrap()
     );
 }

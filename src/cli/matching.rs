@@ -7,11 +7,10 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::domain::{CityId, CountryCode, Snapshot, names::name_key};
-use crate::graph::NetworkGraph;
+use crate::engine::{Network, config_now};
 use crate::matching::instance::{self, Instance, SolveMode};
-use crate::matching::{
-    EngineConfig, Market, Mode, Pair, PriorityTiers, Round, RunParams, TierRule, run_round,
-};
+use crate::matching::plan::PlanParams;
+use crate::matching::{Market, Mode, Pair, PriorityTiers, Round, RunParams, TierRule, run_round};
 use crate::store::Store;
 
 /// Finds a city by id ("42") or by "Name, CC" (aliases and accents allowed).
@@ -90,16 +89,6 @@ fn previous_pairs(path: &Path) -> anyhow::Result<Vec<Pair>> {
             })
         })
         .collect()
-}
-
-/// Builds the market the engine works on, as of this year.
-pub fn market_of(net: &Snapshot) -> Market {
-    let config = EngineConfig {
-        year: chrono::Datelike::year(&chrono::Utc::now()),
-        ..EngineConfig::default()
-    };
-    let graph = NetworkGraph::build(net, &config.trust);
-    Market::build(net, &graph, config)
 }
 
 /// A round as JSON, with city names beside the ids.
@@ -257,8 +246,9 @@ pub async fn run_match(
         prefer_previous,
     };
     let started = std::time::Instant::now();
-    let market = market_of(&net);
-    let round = run_round(&market, &params)?;
+    let network = Network::build(net, config_now());
+    let (net, market) = (&network.snapshot, &network.market);
+    let round = run_round(market, &params)?;
     tracing::info!(
         applicants = market.applicants.len(),
         mentors = market.mentors.len(),
@@ -267,9 +257,9 @@ pub async fn run_match(
         seconds = started.elapsed().as_secs_f64(),
         "round solved"
     );
-    let report = round_json(&net, &round);
+    let report = round_json(net, &round);
     if let Some(path) = &export {
-        instance::write_instance_file(&export_instance(&market, &params)?, path)?;
+        instance::write_instance_file(&export_instance(market, &params)?, path)?;
         eprintln!("wrote the solved problem to {}", path.display());
     }
     match out {
@@ -309,5 +299,37 @@ pub fn run_solve(path: &Path, mode: &str, pairs_out: Option<&Path>) -> anyhow::R
         std::fs::write(out, serde_json::to_string(&report.pairs_out(&inst))?)?;
     }
     println!("{}", serde_json::to_string(&report)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The network at this moment, from the database.
+async fn network(store: &dyn Store) -> anyhow::Result<Network> {
+    let net = store.snapshot().await?;
+    Ok(Network::build(net, config_now()))
+}
+
+pub async fn run_path(
+    store: &dyn Store,
+    from: &str,
+    to: &str,
+    k: usize,
+    max_hops: usize,
+) -> anyhow::Result<ExitCode> {
+    let network = network(store).await?;
+    let (from, to) = (
+        find_city(&network.snapshot, from)?,
+        find_city(&network.snapshot, to)?,
+    );
+    let answer = network.paths(from, to, k, Some(max_hops))?;
+    println!("{}", serde_json::to_string_pretty(&answer)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn run_plan(store: &dyn Store, city: &str) -> anyhow::Result<ExitCode> {
+    let network = network(store).await?;
+    let city = find_city(&network.snapshot, city)?;
+    let current = network.round(&RunParams::default())?;
+    let plan = network.plan(city, &current, &PlanParams::default())?;
+    println!("{}", serde_json::to_string_pretty(&plan)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -99,6 +99,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await
         }
+        Command::Path {
+            from,
+            to,
+            k,
+            max_hops,
+        } => matching::run_path(open(&url).await?.as_ref(), &from, &to, k, max_hops).await,
+        Command::Plan { city } => matching::run_plan(open(&url).await?.as_ref(), &city).await,
         Command::Solve {
             instance,
             mode,

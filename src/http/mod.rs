@@ -4,6 +4,7 @@
 
 mod cities;
 mod countries;
+mod engine;
 mod error;
 mod health;
 mod params;
@@ -35,6 +36,7 @@ pub fn app(store: Arc<dyn Store>) -> Router {
         .merge(cities::router())
         .merge(twin_links::router())
         .merge(countries::router())
+        .merge(engine::router())
         .merge(topics::router())
         .fallback(|| async {
             ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into())

@@ -8,6 +8,7 @@
 //! * [`flow`]: the exact b-matching solver (min-cost flow) and its oracle;
 //! * [`stable`]: deferred acceptance and the blocking-pair audit;
 //! * [`diagnose`]: why an applicant was not matched, and the smallest change;
+//! * [`plan`]: the staged capacity-building plan of one applicant;
 //! * [`report`]: coverage by region, LDC and African status, tier;
 //! * [`instance`]: the `mentor-match-instance/1` exchange format;
 //! * [`gen`]: the benchmark instance generator.
@@ -18,6 +19,7 @@ pub mod expertise;
 pub mod flow;
 pub mod r#gen;
 pub mod instance;
+pub mod plan;
 pub mod report;
 pub mod round;
 pub mod score;

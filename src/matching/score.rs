@@ -214,6 +214,8 @@ pub struct Market {
     /// Candidate pairs ordered by (applicant, mentor) index.
     pub candidates: Vec<Candidate>,
     pub topics: BTreeMap<TopicId, Topic>,
+    /// Evidence by city, for expertise beyond the candidates (plans).
+    pub evidence: BTreeMap<CityId, Vec<Evidence>>,
     pub config: EngineConfig,
 }
 
@@ -274,9 +276,9 @@ impl Market {
         applicants.sort_by_key(|a| a.place.city);
         let topics: BTreeMap<TopicId, Topic> =
             net.topics.iter().map(|t| (t.id, t.clone())).collect();
-        let mut evidence: BTreeMap<CityId, Vec<&Evidence>> = BTreeMap::new();
+        let mut evidence: BTreeMap<CityId, Vec<Evidence>> = BTreeMap::new();
         for e in &net.evidence {
-            evidence.entry(e.city).or_default().push(e);
+            evidence.entry(e.city).or_default().push(e.clone());
         }
 
         let mut candidates = Vec::new();
@@ -286,11 +288,11 @@ impl Market {
                 if exclusion(m, a).is_some() {
                     continue;
                 }
-                let ev = evidence
+                let ev: Vec<&Evidence> = evidence
                     .get(&m.place.city)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let pair = score_pair(m, a, ties.get(&m.place.city), ev, &topics, &config);
+                    .map(|v| v.iter().collect())
+                    .unwrap_or_default();
+                let pair = score_pair(m, a, ties.get(&m.place.city), &ev, &topics, &config);
                 candidates.push(Candidate {
                     applicant: ai,
                     mentor: mi,
@@ -303,6 +305,7 @@ impl Market {
             applicants,
             candidates,
             topics,
+            evidence,
             config,
         }
     }
