@@ -5,6 +5,7 @@
 //! so a value that exists is a valid one ("parse, don't validate"). This
 //! module knows nothing of storage or HTTP.
 
+mod access;
 mod city;
 mod country;
 mod error;
@@ -14,7 +15,9 @@ pub mod names;
 mod network;
 mod support;
 mod topic;
+mod workflow;
 
+pub use access::{Role, required_text};
 pub use city::{City, CityId, CityName, CityStatus};
 pub use country::{Country, CountryCode, Language, Region};
 pub use error::DomainError;
@@ -23,6 +26,7 @@ pub use link::{LinkKind, TwinLink};
 pub use network::Snapshot;
 pub use support::{Capacity, Modality, Need, Priority, SupportOffer, SupportRequest, parse_date};
 pub use topic::{Topic, TopicId, TopicKind, TopicSlug};
+pub use workflow::{Forbidden, Outcome, ProposalState, ProposalStatus, Side};
 
 /// Splits a `;`-separated list and parses every non-empty item.
 pub fn parse_list<T>(
