@@ -9,6 +9,8 @@ pub mod config;
 pub mod demo;
 /// The nouns of the network, each built by a validating constructor.
 pub mod domain;
+/// The petgraph model of the network and its trust paths.
+pub mod graph;
 /// The JSON API over HTTP (axum): one router per resource.
 pub mod http;
 /// The real and demo data compiled into the binary.
