@@ -11,7 +11,7 @@ pub mod demo;
 pub mod domain;
 /// The engine façade: paths, suggestions, rounds and plans on one view of the network.
 pub mod engine;
-/// The network graph (TEMPORARY stub until the graph branch lands).
+/// The petgraph model of the network and its trust paths.
 pub mod graph;
 /// The JSON API over HTTP (axum): one router per resource.
 pub mod http;

@@ -59,7 +59,6 @@ mod trust;
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
-use std::time::Instant;
 
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
@@ -118,7 +117,6 @@ impl NetworkGraph {
         trust: &TrustModel,
         mentorships: &[PastMentorship],
     ) -> Self {
-        let started = Instant::now();
         let mut ids: Vec<CityId> = snapshot.cities.iter().map(|c| c.id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -172,7 +170,6 @@ impl NetworkGraph {
         tracing::debug!(
             cities = graph.node_count(),
             ties = graph.edge_count(),
-            micros = started.elapsed().as_micros() as u64,
             "network graph built"
         );
         Self {
@@ -299,4 +296,131 @@ fn strongest_ties(graph: &UnGraph<CityId, Tie>) -> Vec<Vec<Step>> {
             best.into_values().collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{City, CityName, CityStatus, CountryCode, LinkKind, TwinLink};
+
+    fn city(id: i64) -> City {
+        City::new(
+            CityId(id),
+            CityName::parse(&format!("City {id}")).unwrap(),
+            CountryCode::parse("MZ").unwrap(),
+            CityStatus::Partner,
+            vec![],
+            None,
+            String::new(),
+        )
+        .unwrap()
+    }
+
+    fn link(id: i64, a: i64, b: i64) -> TwinLink {
+        TwinLink::new(
+            id,
+            CityId(a),
+            CityId(b),
+            LinkKind::Twinning,
+            None,
+            true,
+            String::new(),
+        )
+        .unwrap()
+    }
+
+    fn membership(city: i64, topic: i64, role: ClusterRole, period: &str) -> ClusterMembership {
+        ClusterMembership {
+            id: city * 100 + topic,
+            city: CityId(city),
+            topic: TopicId(topic),
+            role,
+            period: Period::parse(period).unwrap(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn nodes_follow_city_ids_whatever_the_snapshot_order() {
+        let snapshot = Snapshot {
+            cities: vec![city(30), city(10), city(20), city(10)],
+            ..Snapshot::default()
+        };
+        let g = NetworkGraph::build(&snapshot, &TrustModel::default());
+        let nodes: Vec<CityId> = g.graph().node_weights().copied().collect();
+        assert_eq!(nodes, [CityId(10), CityId(20), CityId(30)]);
+        assert_eq!(g.node(CityId(20)), Some(1));
+        assert_eq!(g.city(2), CityId(30));
+    }
+
+    #[test]
+    fn links_to_cities_outside_the_snapshot_are_left_out() {
+        let snapshot = Snapshot {
+            cities: vec![city(1), city(2)],
+            links: vec![link(1, 1, 2), link(2, 1, 3)],
+            ..Snapshot::default()
+        };
+        let g = NetworkGraph::build(&snapshot, &TrustModel::default());
+        assert_eq!(g.tie_count(), 1);
+        assert!(!g.contains(CityId(3)));
+    }
+
+    #[test]
+    fn periods_overlap_when_they_share_a_year() {
+        let p = |s| Period::parse(s).unwrap();
+        assert!(overlaps(p("2019-2021"), p("2021-2023")));
+        assert!(overlaps(p("2022"), p("2021-2023")));
+        assert!(!overlaps(p("2016-2018"), p("2019-2021")));
+    }
+
+    #[test]
+    fn a_cluster_pair_is_one_tie_and_a_coordinator_anywhere_in_the_overlap_counts() {
+        use ClusterRole::{Coordinator, Member};
+        let ties = shared_clusters(&[
+            membership(2, 7, Member, "2019-2021"),
+            membership(1, 7, Member, "2019-2021"),
+            membership(1, 7, Coordinator, "2021-2023"),
+            membership(3, 7, Member, "2023-2025"),
+            membership(3, 8, Member, "2023-2025"),
+        ]);
+        let keys: Vec<_> = ties
+            .iter()
+            .map(|(&(t, a, b), &c)| (t.0, a.0, b.0, c))
+            .collect();
+        // 1-2 overlap in 2019-2021 and, with 1 coordinating, in 2021;
+        // 1-3 overlap in 2023 while 1 coordinated; 2-3 never overlap.
+        assert_eq!(keys, [(7, 1, 2, true), (7, 1, 3, true)]);
+    }
+
+    #[test]
+    fn the_strongest_of_parallel_ties_is_kept_for_the_searches() {
+        let snapshot = Snapshot {
+            cities: vec![city(1), city(2)],
+            links: vec![link(1, 1, 2)],
+            memberships: vec![
+                membership(1, 7, ClusterRole::Member, "2021-2023"),
+                membership(2, 7, ClusterRole::Member, "2021-2023"),
+            ],
+            ..Snapshot::default()
+        };
+        let mentorship = PastMentorship::new(CityId(2), CityId(1), 5, 2024).unwrap();
+        let g =
+            NetworkGraph::build_with_mentorships(&snapshot, &TrustModel::default(), &[mentorship]);
+        assert_eq!(g.tie_count(), 3);
+        let step = g.step(0, 1).unwrap();
+        assert_eq!(
+            g.graph()[step.edge].relation,
+            Relation::PastMentorship {
+                rating: 5,
+                year: 2024
+            }
+        );
+        assert_eq!(g.step(1, 0).unwrap().edge, step.edge);
+        let trusts: Vec<f64> = g
+            .ties_between(CityId(1), CityId(2))
+            .iter()
+            .map(|t| t.trust)
+            .collect();
+        assert_eq!(trusts, [0.95, 0.9, 0.5]);
+    }
 }

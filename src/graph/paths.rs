@@ -337,3 +337,99 @@ impl NetworkGraph {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{City, CityName, CityStatus, CountryCode, LinkKind, Snapshot, TwinLink};
+    use crate::graph::TrustModel;
+
+    /// A square 1-2-3-4-1 of twinnings plus a diagonal 1-3.
+    fn square() -> NetworkGraph {
+        let city = |id| {
+            City::new(
+                CityId(id),
+                CityName::parse(&format!("City {id}")).unwrap(),
+                CountryCode::parse("PT").unwrap(),
+                CityStatus::Partner,
+                vec![],
+                None,
+                String::new(),
+            )
+            .unwrap()
+        };
+        let link = |id, a, b| {
+            TwinLink::new(
+                id,
+                CityId(a),
+                CityId(b),
+                LinkKind::Twinning,
+                None,
+                true,
+                String::new(),
+            )
+            .unwrap()
+        };
+        let snapshot = Snapshot {
+            cities: (1..=4).map(city).collect(),
+            links: vec![
+                link(1, 1, 2),
+                link(2, 2, 3),
+                link(3, 3, 4),
+                link(4, 4, 1),
+                link(5, 1, 3),
+            ],
+            ..Snapshot::default()
+        };
+        NetworkGraph::build(&snapshot, &TrustModel::default())
+    }
+
+    fn path_of(labels: &[Option<Label>], node: usize) -> Option<Vec<usize>> {
+        labels[node].as_ref().map(|l| l.path.clone())
+    }
+
+    #[test]
+    fn a_search_labels_every_reachable_node_but_the_source() {
+        let g = square();
+        let labels = g.search(0, 3, None);
+        assert_eq!(labels[0], None);
+        assert_eq!(path_of(&labels, 2), Some(vec![0, 2]));
+        assert_eq!(path_of(&labels, 1), Some(vec![0, 1]));
+    }
+
+    #[test]
+    fn a_search_avoids_excluded_cities_and_ties() {
+        let g = square();
+        let mut excluded = Exclusions::new(4);
+        excluded.block_pair(2, 0);
+        assert_eq!(
+            path_of(&g.search(0, 3, Some(&excluded)), 2),
+            Some(vec![0, 1, 2]),
+            "the blocked diagonal sends the search round the square"
+        );
+        excluded.nodes[1] = true;
+        assert_eq!(
+            path_of(&g.search(0, 3, Some(&excluded)), 2),
+            Some(vec![0, 3, 2])
+        );
+        excluded.nodes[3] = true;
+        assert_eq!(path_of(&g.search(0, 3, Some(&excluded)), 2), None);
+    }
+
+    #[test]
+    fn a_trust_path_lists_its_cities_and_its_cost() {
+        let g = square();
+        let path = g.trust_path(&[1, 0, 3]);
+        assert_eq!(path.cities(), [CityId(2), CityId(1), CityId(4)]);
+        assert_eq!(path.cost(), g.path_cost(&[1, 0, 3]));
+        assert_eq!(path.cost(), 2 * crate::graph::trust_cost(0.9));
+        assert!(
+            TrustPath {
+                trust: 1.0,
+                hops: vec![]
+            }
+            .cities()
+            .is_empty()
+        );
+    }
+}
