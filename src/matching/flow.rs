@@ -4,8 +4,9 @@
 //! This module owns the solver's problem and solution types
 //! ([`BMatchProblem`], [`BMatchSolution`]), their validation, the optimality
 //! certificate ([`check_certificate`]) and the public entry point [`solve`].
-//! The algorithms live in submodules: [`fast`] (the production solver), [`ssp`]
-//! (a deliberately plain successive-shortest-path oracle kept for tests).
+//! The algorithms live in submodules: `fast` (the production solver, private:
+//! call [`solve`]) and [`ssp`] (a deliberately plain successive-shortest-path
+//! oracle kept for tests).
 //!
 //! # The problem
 //!
@@ -51,16 +52,23 @@
 //!
 //! # Arithmetic
 //!
-//! Everything is `i64`. Node potentials and Dijkstra distances are bounded by
-//! about `3 * (nodes + 2) * C` with `C = max |score| + max bonus`, and the
-//! objective by `min(total capacity, arcs) * max |score| + sum of bonuses`;
-//! [`BMatchProblem::validate`] rejects an instance where either bound exceeds
-//! 2^59 ([`ProblemError::WeightsTooLarge`]), which leaves a factor 16 of
-//! headroom below `i64::MAX`. For scale: 1,000,000 arcs with scores up to
-//! 10,000 and 25,000 nodes in card mode (pair bonus about 1.8e8) stay below
-//! 5e12.
+//! Everything is `i64`, and no bound depends on the instance size except the
+//! objective's. With `C = max |score| + max bonus`, the fast solver's
+//! potentials stay in `[-3C, 2C]`: they start in `[0, 2C]` and never increase,
+//! and a node can only fall as far as a residual arc towards the sink allows
+//! (an `L` node still using a unit keeps its "unused" arc: `p >= -C`; an `R`
+//! node either has room, `p >= 0`, or holds a pair with such an `L` node,
+//! `p >= -2C`; an `L` node with every unit unused sits above its `R`
+//! neighbours, `p >= -3C`; zero-capacity nodes are left out of the network so
+//! that nothing else can be reached). Distances are below `3C` (the source's
+//! own unused arc) and every intermediate sum below `16C`.
+//! [`BMatchProblem::validate`] requires `16C` and the objective bound
+//! `min(total capacity, arcs) * max |score| + sum of bonuses` to stay below
+//! 2^62 ([`ProblemError::WeightsTooLarge`]), so any bonus up to about 2^57
+//! is fine. For scale: card mode on the 1,000,000-arc `large` instance uses a
+//! pair bonus of about 1.8e8 and an objective below 4e12.
 
-pub mod fast;
+mod fast;
 pub mod ssp;
 
 use thiserror::Error;
@@ -144,7 +152,7 @@ pub enum ProblemError {
     #[error("applicant {applicant} has a negative first_slot_bonus ({bonus})")]
     NegativeBonus { applicant: usize, bonus: i64 },
     /// Scores or bonuses so large that i64 arithmetic could overflow.
-    #[error("scores/bonuses too large for exact i64 arithmetic (bound {bound} > 2^59)")]
+    #[error("scores/bonuses too large for exact i64 arithmetic (bound {bound} > 2^62)")]
     WeightsTooLarge { bound: i128 },
     /// More than `u32::MAX` arcs or nodes.
     #[error("instance too large: {what} = {count} exceeds u32 indexing")]
@@ -158,7 +166,7 @@ pub enum ProblemError {
 pub struct CertificateError(pub String);
 
 /// Largest magnitude bound accepted by [`BMatchProblem::validate`].
-const MAGNITUDE_LIMIT: i128 = 1 << 59;
+const MAGNITUDE_LIMIT: i128 = 1 << 62;
 
 impl BMatchProblem {
     /// Number of (applicant, mentor) pairs any feasible solution can have at
@@ -280,8 +288,7 @@ impl BMatchProblem {
             .iter()
             .map(|a| i128::from(a.first_slot_bonus))
             .sum();
-        let nodes = (na + nm + 2) as i128;
-        let bound = (3 * nodes * (max_abs + max_bonus))
+        let bound = (16 * (max_abs + max_bonus))
             .max(i128::from(self.max_pairs_bound()) * max_abs + sum_bonus);
         if bound > MAGNITUDE_LIMIT {
             return Err(ProblemError::WeightsTooLarge { bound });
@@ -290,7 +297,8 @@ impl BMatchProblem {
     }
 }
 
-/// Solves `problem` exactly with the fast solver ([`fast::solve`]).
+/// Solves `problem` exactly with the fast solver (module `fast`: single-source
+/// successive shortest paths with early-terminating Dijkstra searches).
 ///
 /// Returns the chosen arcs (sorted), the objective and dual prices that prove
 /// optimality (in debug builds the proof is checked with [`check_certificate`]
@@ -298,7 +306,8 @@ impl BMatchProblem {
 ///
 /// Complexity: one Dijkstra search per unit of the smaller side's capacity,
 /// each stopping at the first free slot; in practice a small fraction of the
-/// graph per search (see [`fast`]). Memory: about 40 bytes per arc.
+/// graph per search (see the `fast` module docs for measured times). Memory: about 30 bytes
+/// per arc on top of the problem itself.
 pub fn solve(problem: &BMatchProblem) -> Result<BMatchSolution, ProblemError> {
     problem.validate()?;
     let raw = fast::solve(problem);
@@ -329,7 +338,9 @@ pub(crate) fn finish(
             bonus_total += a.first_slot_bonus;
         }
         // Saturated by its degree but not by `max`: the flow never priced the
-        // missing slots; every arc is chosen, so lowering u_i is harmless.
+        // missing slots. Every arc to a mentor with capacity is chosen (arcs
+        // to zero-capacity mentors are priced by those mentors below), so
+        // lowering u_i is harmless.
         if k[i] == deg_a[i] && k[i] < a.max {
             applicant_price[i] = applicant_price[i].min(-slot_gain(a, k[i] + 1));
         }
@@ -337,8 +348,25 @@ pub(crate) fn finish(
     for (j, &c) in problem.mentor_capacity.iter().enumerate() {
         if l[j] < c {
             // Either unloaded (all arcs unchosen: raising to 0 is harmless) or
-            // saturated by its degree (all arcs chosen: lowering is harmless).
+            // saturated by its degree (all arcs to applicants with slots are
+            // chosen, the others are priced by their applicants below:
+            // lowering is harmless).
             mentor_price[j] = 0;
+        }
+    }
+    // Zero-capacity nodes are left out of the flow network: price them just
+    // high enough for their (never chosen) arcs, applicants first, then
+    // mentors, which also covers arcs between two such nodes.
+    for a in &problem.arcs {
+        let (i, j) = (a.applicant as usize, a.mentor as usize);
+        if problem.applicants[i].max == 0 && problem.mentor_capacity[j] > 0 {
+            applicant_price[i] = applicant_price[i].max(a.score - mentor_price[j]);
+        }
+    }
+    for a in &problem.arcs {
+        let (i, j) = (a.applicant as usize, a.mentor as usize);
+        if problem.mentor_capacity[j] == 0 {
+            mentor_price[j] = mentor_price[j].max(a.score - applicant_price[i]);
         }
     }
     BMatchSolution {
@@ -358,13 +386,16 @@ fn slot_gain(a: &ApplicantSlots, k: u32) -> i64 {
     if k == 1 { a.first_slot_bonus } else { 0 }
 }
 
-/// Per-applicant loads, per-mentor loads and per-applicant degrees.
+/// Per-applicant loads, per-mentor loads and per-applicant degrees counting
+/// only arcs to mentors with capacity (the others are not in the network).
 fn loads(problem: &BMatchProblem, chosen: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
     let mut k = vec![0u32; problem.applicants.len()];
     let mut l = vec![0u32; problem.mentor_capacity.len()];
     let mut deg = vec![0u32; problem.applicants.len()];
     for a in &problem.arcs {
-        deg[a.applicant as usize] += 1;
+        if problem.mentor_capacity[a.mentor as usize] > 0 {
+            deg[a.applicant as usize] += 1;
+        }
     }
     for &e in chosen {
         let a = &problem.arcs[e as usize];

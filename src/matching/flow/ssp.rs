@@ -1,6 +1,8 @@
 //! Reference oracle: textbook successive shortest paths on an explicit
 //! residual graph, kept simple on purpose so that it can vouch for
-//! [`super::fast`] in tests. Not used in production (about 4x slower).
+//! the fast solver behind [`super::solve`] in tests. Not used in production:
+//! it runs a full Dijkstra from the super-source per augmentation (one to two
+//! orders of magnitude slower).
 //!
 //! # What it computes
 //!
@@ -25,7 +27,7 @@
 //! `O(F * (m + n) log n)` with `F` the number of augmentations (at most the
 //! number of pairs chosen), plus one DAG pass for the initial potentials.
 
-use super::BMatchProblem;
+use super::{BMatchProblem, ProblemError};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -39,10 +41,29 @@ struct Edge {
     cost: i64,
 }
 
-/// Solves a validated problem and returns the chosen arc indices, ascending.
+/// Solves `problem` exactly and returns the chosen arc indices, ascending.
 ///
-/// `problem` must have passed [`BMatchProblem::validate`].
-pub fn solve(problem: &BMatchProblem) -> Vec<u32> {
+/// Its potentials are distances from `S` and may reach `nodes * C` in
+/// magnitude (`C = max |score| + max bonus`): instances where that exceeds
+/// 2^60 are rejected with [`ProblemError::WeightsTooLarge`].
+pub fn solve(problem: &BMatchProblem) -> Result<Vec<u32>, ProblemError> {
+    problem.validate()?;
+    let c = problem
+        .arcs
+        .iter()
+        .map(|a| i128::from(a.score).abs())
+        .max()
+        .unwrap_or(0)
+        + problem
+            .applicants
+            .iter()
+            .map(|a| i128::from(a.first_slot_bonus))
+            .max()
+            .unwrap_or(0);
+    let bound = (problem.applicants.len() + problem.mentor_capacity.len() + 2) as i128 * 4 * c;
+    if bound > 1 << 60 {
+        return Err(ProblemError::WeightsTooLarge { bound });
+    }
     let na = problem.applicants.len();
     let nm = problem.mentor_capacity.len();
     let s = 0usize;
@@ -164,10 +185,10 @@ pub fn solve(problem: &BMatchProblem) -> Vec<u32> {
             v = edges[e ^ 1].to as usize;
         }
     }
-    arc_edge
+    Ok(arc_edge
         .iter()
         .enumerate()
         .filter(|&(_, &e)| edges[e].cap == 0)
         .map(|(k, _)| k as u32)
-        .collect()
+        .collect())
 }
