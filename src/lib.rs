@@ -1,6 +1,8 @@
 //! twinmatch: matches African and least-developed-country cities with mentor
 //! cities of the UNESCO Global Network of Learning Cities.
 
+/// API tokens: generation and hashing.
+pub mod auth;
 /// What each command does (serve, import, demo).
 pub mod cli;
 /// Command line and environment settings.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::config::{Cli, Command, redact};
 use crate::store::import::{self, ImportError, ImportReport, SourceFile};
-use crate::store::{self, Store};
+use crate::store::{self, Db, Store};
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = cli.database.0.clone();
@@ -132,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+async fn open(url: &str) -> anyhow::Result<Arc<dyn Db>> {
     store::connect(url)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", redact(url)))

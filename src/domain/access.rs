@@ -36,10 +36,14 @@ impl Role {
             ("secretariat", None) => Ok(Role::Secretariat),
             ("observer", None) => Ok(Role::Observer),
             ("city", Some(c)) => Ok(Role::City(c)),
-            ("city", None) => Err(DomainError::new("city", "a city token is bound to one city (--city)")),
-            ("secretariat" | "observer", Some(_)) => {
-                Err(DomainError::new("city", "only a city token is bound to a city"))
-            }
+            ("city", None) => Err(DomainError::new(
+                "city",
+                "a city token is bound to one city (--city)",
+            )),
+            ("secretariat" | "observer", Some(_)) => Err(DomainError::new(
+                "city",
+                "only a city token is bound to a city",
+            )),
             (other, _) => Err(DomainError::new(
                 "role",
                 format!("'{other}' is not a role (secretariat, city, observer)"),
@@ -62,10 +66,16 @@ impl Role {
 pub fn required_text(field: &'static str, raw: &str, max: usize) -> Result<String, DomainError> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(DomainError::new(field, format!("{field} must not be empty")));
+        return Err(DomainError::new(
+            field,
+            format!("{field} must not be empty"),
+        ));
     }
     if t.chars().count() > max {
-        return Err(DomainError::new(field, format!("{field} has at most {max} characters")));
+        return Err(DomainError::new(
+            field,
+            format!("{field} has at most {max} characters"),
+        ));
     }
     Ok(t.to_string())
 }
@@ -76,7 +86,10 @@ mod tests {
 
     #[test]
     fn a_city_role_is_bound_to_exactly_one_city() {
-        assert_eq!(Role::parse("city", Some(CityId(3))).unwrap(), Role::City(CityId(3)));
+        assert_eq!(
+            Role::parse("city", Some(CityId(3))).unwrap(),
+            Role::City(CityId(3))
+        );
         assert!(Role::parse("city", None).is_err());
         assert!(Role::parse("observer", Some(CityId(3))).is_err());
         assert!(Role::parse("mayor", None).is_err());

@@ -57,7 +57,10 @@ impl ProposalStatus {
 
     /// Still holds a mentor's slot.
     pub fn holds_a_slot(self) -> bool {
-        matches!(self, ProposalStatus::Proposed | ProposalStatus::Accepted | ProposalStatus::Active)
+        matches!(
+            self,
+            ProposalStatus::Proposed | ProposalStatus::Accepted | ProposalStatus::Active
+        )
     }
 }
 
@@ -87,41 +90,73 @@ pub struct Forbidden {
 
 impl ProposalState {
     pub fn new() -> Self {
-        Self { status: ProposalStatus::Proposed, mentor_accepted: false, applicant_accepted: false }
+        Self {
+            status: ProposalStatus::Proposed,
+            mentor_accepted: false,
+            applicant_accepted: false,
+        }
     }
 
     fn forbid(&self, action: &'static str) -> Forbidden {
-        Forbidden { from: self.status.name(), action }
+        Forbidden {
+            from: self.status.name(),
+            action,
+        }
     }
 
     /// One side accepts; both -> active.
     pub fn accept(self, side: Side) -> Result<Self, Forbidden> {
-        if !matches!(self.status, ProposalStatus::Proposed | ProposalStatus::Accepted) {
+        if !matches!(
+            self.status,
+            ProposalStatus::Proposed | ProposalStatus::Accepted
+        ) {
             return Err(self.forbid("accepted"));
         }
         let (m, a) = match side {
-            Side::Mentor if self.mentor_accepted => return Err(Forbidden { from: "mentor-accepted", action: "accepted again by the mentor" }),
+            Side::Mentor if self.mentor_accepted => {
+                return Err(Forbidden {
+                    from: "mentor-accepted",
+                    action: "accepted again by the mentor",
+                });
+            }
             Side::Applicant if self.applicant_accepted => {
-                return Err(Forbidden { from: "applicant-accepted", action: "accepted again by the applicant" });
+                return Err(Forbidden {
+                    from: "applicant-accepted",
+                    action: "accepted again by the applicant",
+                });
             }
             Side::Mentor => (true, self.applicant_accepted),
             Side::Applicant => (self.mentor_accepted, true),
         };
-        let status = if m && a { ProposalStatus::Active } else { ProposalStatus::Accepted };
-        Ok(Self { status, mentor_accepted: m, applicant_accepted: a })
+        let status = if m && a {
+            ProposalStatus::Active
+        } else {
+            ProposalStatus::Accepted
+        };
+        Ok(Self {
+            status,
+            mentor_accepted: m,
+            applicant_accepted: a,
+        })
     }
 
     /// Either side declines before the mentorship starts.
     pub fn decline(self) -> Result<Self, Forbidden> {
         match self.status {
-            ProposalStatus::Proposed | ProposalStatus::Accepted => Ok(Self { status: ProposalStatus::Declined, ..self }),
+            ProposalStatus::Proposed | ProposalStatus::Accepted => Ok(Self {
+                status: ProposalStatus::Declined,
+                ..self
+            }),
             _ => Err(self.forbid("declined")),
         }
     }
 
     pub fn complete(self) -> Result<Self, Forbidden> {
         match self.status {
-            ProposalStatus::Active => Ok(Self { status: ProposalStatus::Completed, ..self }),
+            ProposalStatus::Active => Ok(Self {
+                status: ProposalStatus::Completed,
+                ..self
+            }),
             _ => Err(self.forbid("completed")),
         }
     }
@@ -129,7 +164,10 @@ impl ProposalState {
     pub fn cancel(self) -> Result<Self, Forbidden> {
         match self.status {
             ProposalStatus::Proposed | ProposalStatus::Accepted | ProposalStatus::Active => {
-                Ok(Self { status: ProposalStatus::Cancelled, ..self })
+                Ok(Self {
+                    status: ProposalStatus::Cancelled,
+                    ..self
+                })
             }
             _ => Err(self.forbid("cancelled")),
         }
@@ -153,9 +191,15 @@ pub struct Outcome {
 impl Outcome {
     pub fn parse(rating: i64, report: &str) -> Result<Self, DomainError> {
         if !(1..=5).contains(&rating) {
-            return Err(DomainError::new("rating", format!("{rating} is not a rating (1 to 5)")));
+            return Err(DomainError::new(
+                "rating",
+                format!("{rating} is not a rating (1 to 5)"),
+            ));
         }
-        Ok(Self { rating: rating as u8, report: super::access::required_text("report", report, 2000)? })
+        Ok(Self {
+            rating: rating as u8,
+            report: super::access::required_text("report", report, 2000)?,
+        })
     }
 }
 
@@ -167,7 +211,10 @@ mod tests {
     fn both_sides_accepting_makes_a_proposal_active() {
         let s = ProposalState::new().accept(Side::Mentor).unwrap();
         assert_eq!(s.status, ProposalStatus::Accepted);
-        assert!(s.accept(Side::Mentor).is_err(), "the same side cannot accept twice");
+        assert!(
+            s.accept(Side::Mentor).is_err(),
+            "the same side cannot accept twice"
+        );
         let s = s.accept(Side::Applicant).unwrap();
         assert_eq!(s.status, ProposalStatus::Active);
         assert_eq!(s.complete().unwrap().status, ProposalStatus::Completed);
@@ -176,7 +223,10 @@ mod tests {
     #[test]
     fn a_declined_proposal_cannot_be_accepted_or_completed() {
         let s = ProposalState::new().decline().unwrap();
-        assert_eq!(s.accept(Side::Applicant).unwrap_err().to_string(), "a declined proposal cannot be accepted");
+        assert_eq!(
+            s.accept(Side::Applicant).unwrap_err().to_string(),
+            "a declined proposal cannot be accepted"
+        );
         assert!(s.complete().is_err());
         assert!(s.cancel().is_err());
         assert!(s.decline().is_err());
@@ -185,7 +235,13 @@ mod tests {
     #[test]
     fn only_an_active_mentorship_completes() {
         assert!(ProposalState::new().complete().is_err());
-        assert!(ProposalState::new().accept(Side::Applicant).unwrap().complete().is_err());
+        assert!(
+            ProposalState::new()
+                .accept(Side::Applicant)
+                .unwrap()
+                .complete()
+                .is_err()
+        );
     }
 
     #[test]

@@ -16,8 +16,16 @@ pub enum ApiError {
     Invalid { field: String, message: String },
     /// 400: a query parameter this route does not know.
     UnknownParameter(String),
+    /// 400: the body is not JSON at all.
+    MalformedJson(String),
+    /// 401: no token, or an unknown or revoked one.
+    Unauthorized(String),
+    /// 403: the token's role or city does not allow this.
+    Forbidden(String),
     /// 404
     NotFound(String),
+    /// 415: a body that is not `application/json`.
+    UnsupportedMediaType,
     /// 409
     Conflict(String),
     /// 500: logged, answered with a generic message.
@@ -56,7 +64,18 @@ impl ApiError {
             ApiError::UnknownParameter(p) => {
                 (StatusCode::BAD_REQUEST, "unknown_parameter", p, None)
             }
+            ApiError::MalformedJson(m) => {
+                (StatusCode::BAD_REQUEST, "malformed_json", m, Some("body"))
+            }
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m, None),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with 'Content-Type: application/json'",
+                Some("body"),
+            ),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

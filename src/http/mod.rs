@@ -6,6 +6,7 @@ mod cities;
 mod countries;
 mod engine;
 mod error;
+mod extract;
 mod health;
 mod params;
 mod stats;
@@ -18,18 +19,19 @@ use std::sync::Arc;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use extract::{Body, Caller};
 pub use params::Params;
 
-use crate::store::Store;
+use crate::store::Db;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub store: Arc<dyn Db>,
 }
 
 /// The whole HTTP application.
-pub fn app(store: Arc<dyn Store>) -> Router {
+pub fn app(store: Arc<dyn Db>) -> Router {
     Router::new()
         .merge(health::router())
         .merge(stats::router())
@@ -48,7 +50,7 @@ pub fn app(store: Arc<dyn Store>) -> Router {
 /// Serves `app` on `listener` until `shutdown` resolves, then drains.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    store: Arc<dyn Store>,
+    store: Arc<dyn Db>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, app(store))

@@ -11,8 +11,11 @@ mod model;
 mod rows;
 #[macro_use]
 mod sql;
+#[macro_use]
+pub(crate) mod sql_workflow;
 mod postgres;
 mod sqlite;
+pub mod workflow;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -24,6 +27,12 @@ use crate::domain::{
 pub use model::*;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use workflow::*;
+
+/// The whole database: the network and the service's own records.
+pub trait Db: Store + WorkflowStore {}
+
+impl<T: Store + WorkflowStore> Db for T {}
 
 /// Small semantic errors; sqlx errors are converted in one place ([`sql`]).
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +86,7 @@ pub trait Store: Send + Sync {
 
 /// Opens (and migrates) the store a URL names: `sqlite://FILE` (created if
 /// missing, WAL mode) or `postgres://...` / `postgresql://...`.
-pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Db>> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {

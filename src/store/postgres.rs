@@ -18,3 +18,4 @@ impl PgStore {
 }
 
 sql_store!(PgStore, sqlx::Postgres);
+sql_workflow!(PgStore, sqlx::Postgres);

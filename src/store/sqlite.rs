@@ -30,3 +30,4 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite);
+sql_workflow!(SqliteStore, sqlx::Sqlite);

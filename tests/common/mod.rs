@@ -12,13 +12,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use twinmatch::store::import::{self, SourceFile};
-use twinmatch::store::{self, Store};
+use twinmatch::store::{self, Db, Store};
 
 pub const PG_ENV: &str = "TWINMATCH_TEST_POSTGRES_URL";
 
 pub struct TestDb {
     pub url: String,
-    pub store: Arc<dyn Store>,
+    pub store: Arc<dyn Db>,
     _dir: Option<tempfile::TempDir>,
     pg_drop: Option<(String, String)>,
 }

@@ -1,0 +1,216 @@
+//! What the service stores besides the network: API tokens, matching runs
+//! and their proposals, persistent bans, the audit trail, and the writes of
+//! offers and requests. Every write records who made it in the audit log,
+//! in the same transaction.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Page, Paging, StoreResult};
+use crate::domain::{
+    CityId, Outcome, ProposalState, ProposalStatus, Role, SupportOffer, SupportRequest,
+};
+
+/// Who makes a change: a token's holder, or the command line (no token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub token_id: Option<i64>,
+    pub role: Role,
+}
+
+impl Actor {
+    /// The operator at the command line, with the secretariat's rights.
+    pub const CLI: Actor = Actor {
+        token_id: None,
+        role: Role::Secretariat,
+    };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    #[serde(flatten)]
+    pub role: Role,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub token_id: Option<i64>,
+    pub role: String,
+    pub actor_city: Option<CityId>,
+    pub kind: String,
+    pub entity_id: String,
+    pub action: String,
+    pub city: Option<CityId>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub city: Option<CityId>,
+    pub kind: Option<String>,
+    pub paging: Paging,
+}
+
+/// One change to record.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub kind: &'static str,
+    pub entity_id: String,
+    pub action: &'static str,
+    pub city: Option<CityId>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub reason: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredRun {
+    pub id: i64,
+    pub created_at: String,
+    pub created_by: Option<i64>,
+    pub mode: String,
+    pub params: Value,
+    pub summary: Value,
+    pub published_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProposal {
+    pub mentor: CityId,
+    pub applicant: CityId,
+    pub score: i64,
+    pub explanation: Value,
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredProposal {
+    pub id: i64,
+    pub run_id: i64,
+    pub mentor: CityId,
+    pub applicant: CityId,
+    pub score: i64,
+    pub explanation: Value,
+    pub locked: bool,
+    #[serde(flatten)]
+    pub state: ProposalState,
+    pub reason: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProposalQuery {
+    pub run: Option<i64>,
+    /// Either side.
+    pub city: Option<CityId>,
+    pub status: Option<ProposalStatus>,
+    pub paging: Paging,
+}
+
+/// The new state of a proposal, and what it brings along.
+#[derive(Debug, Clone)]
+pub struct ProposalUpdate {
+    pub state: ProposalState,
+    pub reason: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// A decline bans the pair in later runs.
+    pub ban: bool,
+    /// A completed mentorship becomes evidence of the mentor's expertise.
+    pub evidence: Vec<crate::domain::Evidence>,
+}
+
+/// A secretariat override of the engine in a run, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Override {
+    /// "lock" or "ban"
+    pub action: String,
+    pub mentor: CityId,
+    pub applicant: CityId,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ban {
+    pub mentor: CityId,
+    pub applicant: CityId,
+    pub reason: String,
+    pub created_at: String,
+    pub proposal: Option<i64>,
+}
+
+/// How many applicants a mentor carries now (accepted or active
+/// proposals) and over all runs (every proposal ever made to it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MentorLoad {
+    pub mentor: CityId,
+    pub now: i64,
+    pub all_runs: i64,
+}
+
+#[async_trait]
+pub trait WorkflowStore: Send + Sync {
+    async fn create_token(
+        &self,
+        actor: &Actor,
+        role: Role,
+        label: &str,
+        token_hash: &str,
+    ) -> StoreResult<TokenInfo>;
+    /// A live (not revoked) token by the hash of its secret.
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>>;
+    async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>>;
+    async fn revoke_token(&self, actor: &Actor, id: i64) -> StoreResult<TokenInfo>;
+
+    /// Creates or replaces the offer of `offer.city`.
+    async fn put_offer(&self, actor: &Actor, offer: &SupportOffer) -> StoreResult<SupportOffer>;
+    async fn retire_offer(&self, actor: &Actor, city: CityId) -> StoreResult<()>;
+    /// Creates or replaces the request of `request.city` (a partner city becomes an applicant).
+    async fn put_request(
+        &self,
+        actor: &Actor,
+        request: &SupportRequest,
+    ) -> StoreResult<SupportRequest>;
+    async fn retire_request(&self, actor: &Actor, city: CityId) -> StoreResult<()>;
+
+    async fn create_run(
+        &self,
+        actor: &Actor,
+        mode: &str,
+        params: &Value,
+        summary: &Value,
+        proposals: &[NewProposal],
+        overrides: &[Override],
+    ) -> StoreResult<(StoredRun, Vec<StoredProposal>)>;
+    async fn get_run(&self, id: i64) -> StoreResult<StoredRun>;
+    async fn list_runs(&self, paging: Paging) -> StoreResult<Page<StoredRun>>;
+    async fn publish_run(&self, actor: &Actor, id: i64) -> StoreResult<StoredRun>;
+
+    async fn get_proposal(&self, id: i64) -> StoreResult<StoredProposal>;
+    async fn list_proposals(&self, query: &ProposalQuery) -> StoreResult<Page<StoredProposal>>;
+    /// Moves a proposal to `update.state` if its version is still
+    /// `expected_version`; otherwise a Conflict. Side effects (ban,
+    /// evidence) and the audit entry happen in the same transaction.
+    async fn update_proposal(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        action: &'static str,
+        update: &ProposalUpdate,
+    ) -> StoreResult<StoredProposal>;
+
+    async fn list_bans(&self) -> StoreResult<Vec<Ban>>;
+    async fn mentor_loads(&self) -> StoreResult<Vec<MentorLoad>>;
+    async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Page<AuditEntry>>;
+}
