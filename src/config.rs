@@ -130,6 +130,11 @@ pub enum Command {
         #[arg(long)]
         pairs_out: Option<PathBuf>,
     },
+    /// Create, list and revoke API tokens
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Regenerate the deterministic demo offers, requests and self-assessments from the database
     Demo {
         /// Folder to write offers.csv, requests.csv and evidence.csv into
@@ -139,4 +144,24 @@ pub enum Command {
         #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token; the secret is printed once, alone on the last line
+    Create {
+        /// secretariat, city or observer
+        #[arg(long)]
+        role: String,
+        /// The city a city token acts for: an id or "Name, CC"
+        #[arg(long)]
+        city: Option<String>,
+        /// A note on who holds it
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List tokens (never their secrets)
+    List,
+    /// Revoke a token by id
+    Revoke { id: i64 },
 }

@@ -7,9 +7,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::domain::{CityId, Snapshot};
-use crate::graph::{DEFAULT_MAX_HOPS, NetworkGraph, TrustPath};
+use crate::graph::{DEFAULT_MAX_HOPS, NetworkGraph, PastMentorship, TrustPath};
 use crate::matching::plan::{Plan, PlanParams, build_plan};
-use crate::matching::{EngineConfig, Market, PairScore, Round, RunParams, run_round};
+use crate::matching::{EngineConfig, Market, Pair, PairScore, Round, RunParams, run_round};
 
 /// The engine's default settings, judging evidence as of the current year.
 pub fn config_now() -> EngineConfig {
@@ -87,7 +87,16 @@ pub enum EngineError {
 impl Network {
     /// Builds graph and market from a snapshot. O(applicants x graph search).
     pub fn build(snapshot: Snapshot, config: EngineConfig) -> Self {
-        let graph = NetworkGraph::build(&snapshot, &config.trust);
+        Self::build_with_mentorships(snapshot, &[], config)
+    }
+
+    /// [`build`](Self::build) with the ties of completed mentorships.
+    pub fn build_with_mentorships(
+        snapshot: Snapshot,
+        mentorships: &[PastMentorship],
+        config: EngineConfig,
+    ) -> Self {
+        let graph = NetworkGraph::build_with_mentorships(&snapshot, &config.trust, mentorships);
         let market = Market::build(&snapshot, &graph, config);
         Self {
             snapshot,
@@ -188,13 +197,34 @@ impl Network {
         current: &Round,
         params: &PlanParams,
     ) -> Result<Plan, EngineError> {
+        let pairs: Vec<Pair> = current
+            .assignment
+            .proposals
+            .iter()
+            .map(|p| Pair {
+                mentor: p.mentor,
+                applicant: p.applicant,
+            })
+            .chain(current.assignment.committed.iter().copied())
+            .collect();
+        self.plan_with_pairs(city, &pairs, params)
+    }
+
+    /// The staged plan of an applicant, with mentor loads counted from the
+    /// pairs that hold a slot now.
+    pub fn plan_with_pairs(
+        &self,
+        city: CityId,
+        pairs: &[Pair],
+        params: &PlanParams,
+    ) -> Result<Plan, EngineError> {
         let named = self.named(city)?;
         if self.market.applicant_index(city).is_none() {
             return Err(EngineError::NoRequest(named.name));
         }
         let mut load: BTreeMap<CityId, usize> = BTreeMap::new();
         let mut mine = Vec::new();
-        for p in &current.assignment.proposals {
+        for p in pairs {
             *load.entry(p.mentor).or_default() += 1;
             if p.applicant == city {
                 mine.push(p.mentor);

@@ -21,5 +21,7 @@ pub mod http;
 pub mod matching;
 /// The real and demo data compiled into the binary.
 pub mod seed;
+/// What the command line and the service load before asking the engine.
+pub mod service;
 /// The `Store` trait, its SQLite and PostgreSQL backends, and the CSV import.
 pub mod store;

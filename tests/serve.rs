@@ -23,10 +23,22 @@ fn serve_seeds_an_empty_database_answers_and_stops_on_sigterm() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    // Keep the reader alive: the server's stdout must stay open.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let mut before = String::new();
+    while !line.contains("serving on") {
+        before.push_str(&line);
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "serve exited early: {before}"
+        );
+    }
+    assert!(
+        before.contains("twinmatch token create --role secretariat"),
+        "the first start says how to create a token: {before}"
+    );
     let addr = line
         .split("http://")
         .nth(1)

@@ -7,11 +7,10 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::domain::{CityId, CountryCode, Snapshot, names::name_key};
-use crate::engine::{Network, config_now};
 use crate::matching::instance::{self, Instance, SolveMode};
 use crate::matching::plan::PlanParams;
 use crate::matching::{Market, Mode, Pair, PriorityTiers, Round, RunParams, TierRule, run_round};
-use crate::store::Store;
+use crate::store::Db;
 
 /// Finds a city by id ("42") or by "Name, CC" (aliases and accents allowed).
 pub fn find_city(net: &Snapshot, spec: &str) -> anyhow::Result<CityId> {
@@ -222,7 +221,7 @@ pub fn export_instance(market: &Market, params: &RunParams) -> anyhow::Result<In
 
 #[allow(clippy::too_many_arguments)]
 pub async fn run_match(
-    store: &dyn Store,
+    store: &dyn Db,
     mode: &str,
     out: Option<PathBuf>,
     export: Option<PathBuf>,
@@ -232,22 +231,25 @@ pub async fn run_match(
     previous: Option<PathBuf>,
     prefer_previous: bool,
 ) -> anyhow::Result<ExitCode> {
-    let net = store.snapshot().await?;
+    let network = crate::service::network_now(store).await?;
+    let net = &network.snapshot;
+    let mut bans = pairs(net, bans, "ban")?;
+    bans.extend(crate::service::banned_pairs(store).await?);
     let params = RunParams {
         mode: Mode::parse(mode).map_err(|e| anyhow::anyhow!(e))?,
         tiers: tiers(tier_rules)?,
-        locks: pairs(&net, locks, "lock")?,
-        bans: pairs(&net, bans, "ban")?,
+        locks: pairs(net, locks, "lock")?,
+        bans,
         previous: previous
             .as_deref()
             .map(previous_pairs)
             .transpose()?
             .unwrap_or_default(),
         prefer_previous,
+        committed: crate::service::committed_pairs(store).await?,
     };
     let started = std::time::Instant::now();
-    let network = Network::build(net, config_now());
-    let (net, market) = (&network.snapshot, &network.market);
+    let market = &network.market;
     let round = run_round(market, &params)?;
     tracing::info!(
         applicants = market.applicants.len(),
@@ -293,29 +295,27 @@ pub async fn run_match(
 
 pub fn run_solve(path: &Path, mode: &str, pairs_out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let mode: SolveMode = mode.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let started = std::time::Instant::now();
     let inst = Instance::read_file(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let seconds_load = started.elapsed().as_secs_f64();
     let report = instance::solve_instance(&inst, mode)?;
     if let Some(out) = pairs_out {
         std::fs::write(out, serde_json::to_string(&report.pairs_out(&inst))?)?;
     }
-    println!("{}", serde_json::to_string(&report)?);
+    let mut line = serde_json::to_value(&report)?;
+    line["seconds_load"] = json!(seconds_load);
+    println!("{line}");
     Ok(ExitCode::SUCCESS)
 }
 
-/// The network at this moment, from the database.
-async fn network(store: &dyn Store) -> anyhow::Result<Network> {
-    let net = store.snapshot().await?;
-    Ok(Network::build(net, config_now()))
-}
-
 pub async fn run_path(
-    store: &dyn Store,
+    store: &dyn Db,
     from: &str,
     to: &str,
     k: usize,
     max_hops: usize,
 ) -> anyhow::Result<ExitCode> {
-    let network = network(store).await?;
+    let network = crate::service::network_now(store).await?;
     let (from, to) = (
         find_city(&network.snapshot, from)?,
         find_city(&network.snapshot, to)?,
@@ -325,11 +325,18 @@ pub async fn run_path(
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run_plan(store: &dyn Store, city: &str) -> anyhow::Result<ExitCode> {
-    let network = network(store).await?;
+pub async fn run_plan(store: &dyn Db, city: &str) -> anyhow::Result<ExitCode> {
+    let network = crate::service::network_now(store).await?;
     let city = find_city(&network.snapshot, city)?;
-    let current = network.round(&RunParams::default())?;
-    let plan = network.plan(city, &current, &PlanParams::default())?;
+    let plan = match crate::service::current_pairs(store).await? {
+        Some(pairs) => network.plan_with_pairs(city, &pairs, &PlanParams::default())?,
+        // Before any published run, loads come from the engine's default round.
+        None => network.plan(
+            city,
+            &network.round(&RunParams::default())?,
+            &PlanParams::default(),
+        )?,
+    };
     println!("{}", serde_json::to_string_pretty(&plan)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ pub mod matching;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::config::{Cli, Command, redact};
+use crate::config::{Cli, Command, TokenAction, redact};
 use crate::store::import::{self, ImportError, ImportReport, SourceFile};
 use crate::store::{self, Db, Store};
 
@@ -23,6 +23,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let report = load(store.as_ref(), &files).await?;
                     tracing::info!(what, written = ?report.written, "loaded");
                 }
+            }
+            if store.list_tokens().await?.is_empty() {
+                println!(
+                    "No API token exists yet. Create the secretariat's first one with:\n  twinmatch token create --role secretariat --label \"secretariat\" --database {}",
+                    redact(&url)
+                );
             }
             let listener = tokio::net::TcpListener::bind(addr).await?;
             let stats = store.stats().await?;
@@ -111,6 +117,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mode,
             pairs_out,
         } => matching::run_solve(&instance, &mode, pairs_out.as_deref()),
+        Command::Token { action } => {
+            let store = open(&url).await?;
+            tokens(store.as_ref(), action).await
+        }
         Command::Demo { out, seed } => {
             let store = open(&url).await?;
             let files = crate::demo::generate(&store.snapshot().await?, seed);
@@ -217,4 +227,47 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutdown signal received");
+}
+
+async fn tokens(db: &dyn Db, action: TokenAction) -> anyhow::Result<ExitCode> {
+    use crate::domain::Role;
+    use crate::store::Actor;
+    match action {
+        TokenAction::Create { role, city, label } => {
+            let city = match city {
+                Some(spec) => Some(matching::find_city(&db.snapshot().await?, &spec)?),
+                None => None,
+            };
+            let role = Role::parse(&role, city).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (secret, hash) = crate::auth::new_token()?;
+            let info = db.create_token(&Actor::CLI, role, &label, &hash).await?;
+            println!(
+                "created token {} ({}{})",
+                info.id,
+                role.name(),
+                city.map(|c| format!(" for city {c}")).unwrap_or_default()
+            );
+            println!("the secret below is shown once; twinmatch keeps only its hash:");
+            println!("{secret}");
+        }
+        TokenAction::List => {
+            for t in db.list_tokens().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.role.name(),
+                    t.role.city().map(|c| c.to_string()).unwrap_or_default(),
+                    t.label,
+                    t.revoked_at
+                        .map(|r| format!("revoked {r}"))
+                        .unwrap_or_else(|| format!("created {}", t.created_at))
+                );
+            }
+        }
+        TokenAction::Revoke { id } => {
+            let t = db.revoke_token(&Actor::CLI, id).await?;
+            println!("revoked token {} ({})", t.id, t.role.name());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

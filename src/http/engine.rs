@@ -30,17 +30,14 @@ impl From<crate::matching::assign::AssignError> for ApiError {
 }
 
 /// Runs `f` on a fresh view of the network, on the blocking pool.
-async fn with_network<T: Send + 'static>(
+pub async fn with_network<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Network) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let snapshot = state.store.snapshot().await?;
-    tokio::task::spawn_blocking(move || {
-        let network = Network::build(snapshot, crate::engine::config_now());
-        f(&network)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))?
+    let network = crate::service::network_now(state.store.as_ref()).await?;
+    tokio::task::spawn_blocking(move || f(&network))
+        .await
+        .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))?
 }
 
 fn city_id(field: &str, raw: &str) -> Result<CityId, ApiError> {
@@ -89,11 +86,18 @@ async fn get_plan(
 ) -> Result<Json<Plan>, ApiError> {
     params.only(&[])?;
     let city = city_id("id", &id)?;
+    let current = crate::service::current_pairs(state.store.as_ref()).await?;
     Ok(Json(
         with_network(&state, move |n| {
-            // Until rounds are stored, mentor loads come from the engine's default round.
-            let current = n.round(&RunParams::default())?;
-            Ok(n.plan(city, &current, &PlanParams::default())?)
+            Ok(match current {
+                Some(pairs) => n.plan_with_pairs(city, &pairs, &PlanParams::default())?,
+                // Before any published run, loads come from the engine's default round.
+                None => n.plan(
+                    city,
+                    &n.round(&RunParams::default())?,
+                    &PlanParams::default(),
+                )?,
+            })
         })
         .await?,
     ))

@@ -24,10 +24,17 @@ pub enum ApiError {
     Forbidden(String),
     /// 404
     NotFound(String),
+    /// 413: a body over the limit.
+    TooLarge,
     /// 415: a body that is not `application/json`.
     UnsupportedMediaType,
     /// 409
     Conflict(String),
+    /// 409: the resource changed since the caller read it; `current` is its state now.
+    Stale {
+        message: String,
+        current: serde_json::Value,
+    },
     /// 500: logged, answered with a generic message.
     Internal(String),
 }
@@ -43,6 +50,8 @@ struct Detail<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<&'a serde_json::Value>,
 }
 
 impl ApiError {
@@ -70,6 +79,12 @@ impl ApiError {
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m, None),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the body is larger than 256 KiB",
+                Some("body"),
+            ),
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
@@ -77,6 +92,12 @@ impl ApiError {
                 Some("body"),
             ),
             ApiError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            ApiError::Stale { message, .. } => (
+                StatusCode::CONFLICT,
+                "version_conflict",
+                message,
+                Some("version"),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -101,17 +122,17 @@ impl IntoResponse for ApiError {
             ApiError::UnknownParameter(p) => format!("unknown query parameter '{p}'"),
             _ => message.to_string(),
         };
-        (
-            status,
-            Json(Body {
-                error: Detail {
-                    code,
-                    message: &message,
-                    field,
-                },
-            }),
-        )
-            .into_response()
+        let current = match &self {
+            ApiError::Stale { current, .. } => Some(current),
+            _ => None,
+        };
+        let error = Detail {
+            code,
+            message: &message,
+            field,
+            current,
+        };
+        (status, Json(Body { error })).into_response()
     }
 }
 

@@ -2,20 +2,31 @@
 //! one error type. Build the app with [`app`], serve it with [`serve`] on a
 //! listener and a shutdown future (tests bind port 0).
 
+mod audit;
 mod cities;
 mod countries;
 mod engine;
 mod error;
 mod extract;
 mod health;
+mod offers;
 mod params;
+mod proposals;
+mod requests;
+mod runs;
 mod stats;
+mod support;
+mod tokens;
 mod topics;
 mod twin_links;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -40,9 +51,21 @@ pub fn app(store: Arc<dyn Db>) -> Router {
         .merge(countries::router())
         .merge(engine::router())
         .merge(topics::router())
+        .merge(offers::router())
+        .merge(requests::router())
+        .merge(runs::router())
+        .merge(proposals::router())
+        .merge(audit::router())
+        .merge(tokens::router())
         .fallback(|| async {
             ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into())
         })
+        // Bodies are small JSON documents; slow requests give up.
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(AppState { store })
 }

@@ -1,13 +1,53 @@
-//! `GET /api/stats`: the counts of the network.
+//! `GET /api/stats`: the counts of the network, coverage of the latest run
+//! by region, LDC and African status, and mentor load (now and over all runs).
 
 use axum::{Json, Router, extract::State, routing::get};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{ApiError, AppState, Params};
-use crate::store::Stats;
+use crate::store::{MentorLoad, Stats};
 
-async fn get_stats(State(state): State<AppState>, params: Params) -> Result<Json<Stats>, ApiError> {
+#[derive(Serialize)]
+struct StatsView {
+    #[serde(flatten)]
+    counts: Stats,
+    runs: i64,
+    /// Coverage of the latest run (null before the first run).
+    coverage: Value,
+    mentor_load: Vec<MentorLoad>,
+}
+
+async fn get_stats(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<StatsView>, ApiError> {
     params.only(&[])?;
-    Ok(Json(state.store.stats().await?))
+    let db = state.store.as_ref();
+    let runs = db
+        .list_runs(crate::store::Paging {
+            page: 1,
+            per_page: 1,
+        })
+        .await?;
+    let coverage = match runs.items.first() {
+        Some(run) => serde_json::json!({
+            "run": run.id,
+            "published": run.published_at.is_some(),
+            "total": run.summary["coverage"]["total"],
+            "max_coverable": run.summary["coverage"]["max_coverable"],
+            "by_region": run.summary["coverage"]["by_region"],
+            "by_ldc": run.summary["coverage"]["by_ldc"],
+            "by_african": run.summary["coverage"]["by_african"],
+        }),
+        None => Value::Null,
+    };
+    Ok(Json(StatsView {
+        counts: db.stats().await?,
+        runs: runs.total,
+        coverage,
+        mentor_load: db.mentor_loads().await?,
+    }))
 }
 
 pub fn router() -> Router<AppState> {

@@ -113,6 +113,10 @@ pub struct RunParams {
     /// The previous run's pairs (for `prefer_previous` and the diff).
     pub previous: Vec<Pair>,
     pub prefer_previous: bool,
+    /// Pairs already in force (accepted or active mentorships): they hold
+    /// a slot on both sides and cover their applicant, but are not proposed
+    /// again and need not be candidates any more.
+    pub committed: Vec<Pair>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize)]
@@ -164,6 +168,8 @@ pub struct Proposal {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assignment {
     pub mode: Mode,
+    /// Pairs already in force before the run (not proposals).
+    pub committed: Vec<Pair>,
     pub proposals: Vec<Proposal>,
     pub total_score: i64,
     pub pairs: usize,
@@ -231,9 +237,23 @@ pub fn prepare_with(
         .iter()
         .map(|a| u32::from(a.request.max_mentors))
         .collect();
+    let mut covered_before: BTreeSet<usize> = BTreeSet::new();
+    for p in &params.committed {
+        if let Some(mi) = market.mentor_index(p.mentor) {
+            caps[mi] = caps[mi].saturating_sub(1);
+        }
+        if let Some(ai) = market.applicant_index(p.applicant) {
+            slots[ai] = slots[ai].saturating_sub(1);
+            covered_before.insert(ai);
+        }
+    }
+    let committed: BTreeSet<Pair> = params.committed.iter().copied().collect();
     let mut locked = Vec::new();
     let mut lock_set = BTreeSet::new();
     for p in &params.locks {
+        if committed.contains(p) {
+            continue; // already in force
+        }
         if bans.contains(p) {
             return Err(AssignError::LockedAndBanned {
                 mentor: p.mentor,
@@ -288,7 +308,7 @@ pub fn prepare_with(
             mentor: c.pair.mentor,
             applicant: c.pair.applicant,
         };
-        if bans.contains(&pair) || lock_set.contains(&ci) {
+        if bans.contains(&pair) || committed.contains(&pair) || lock_set.contains(&ci) {
             continue;
         }
         let bonus = if previous.contains(&pair) {
@@ -307,10 +327,11 @@ pub fn prepare_with(
 
     // Coverage: a strict order of tiers. An applicant already covered by a
     // lock needs no bonus.
-    let covered_by_lock: BTreeSet<usize> = locked
+    let mut covered_by_lock: BTreeSet<usize> = locked
         .iter()
         .map(|ci| market.candidates[*ci].applicant)
         .collect();
+    covered_by_lock.extend(covered_before);
     let n_tiers = params.tiers.count() as u32;
     let arc_total = (10_000 + stability)
         .checked_mul(max_pairs)
@@ -401,10 +422,16 @@ pub fn assignment_of(market: &Market, params: &RunParams, mut chosen: Vec<usize>
             }
         })
         .collect();
-    let covered: BTreeSet<usize> = chosen
+    let mut covered: BTreeSet<usize> = chosen
         .iter()
         .map(|&ci| market.candidates[ci].applicant)
         .collect();
+    covered.extend(
+        params
+            .committed
+            .iter()
+            .filter_map(|p| market.applicant_index(p.applicant)),
+    );
     let mut covered_per_tier = vec![0; params.tiers.count()];
     let mut applicants_per_tier = vec![0; params.tiers.count()];
     for (ai, a) in market.applicants.iter().enumerate() {
@@ -416,6 +443,7 @@ pub fn assignment_of(market: &Market, params: &RunParams, mut chosen: Vec<usize>
     }
     Assignment {
         mode: params.mode,
+        committed: params.committed.clone(),
         total_score: proposals.iter().map(|p| p.score).sum(),
         pairs: proposals.len(),
         applicants_covered: covered.len(),

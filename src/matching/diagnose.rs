@@ -90,7 +90,12 @@ pub fn unmatched(
             .proposals
             .iter()
             .filter(|p| p.applicant == a.place.city)
-            .count();
+            .count()
+            + params
+                .committed
+                .iter()
+                .filter(|p| p.applicant == a.place.city)
+                .count();
         if got >= usize::from(a.request.max_mentors) {
             continue;
         }

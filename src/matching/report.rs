@@ -38,8 +38,14 @@ pub fn coverage(
     assignment: &Assignment,
 ) -> Result<Coverage, AssignError> {
     let mut pairs_of: BTreeMap<CityId, usize> = BTreeMap::new();
-    for p in &assignment.proposals {
-        *pairs_of.entry(p.applicant).or_default() += 1;
+    let committed = assignment.committed.iter().map(|p| p.applicant);
+    for applicant in assignment
+        .proposals
+        .iter()
+        .map(|p| p.applicant)
+        .chain(committed)
+    {
+        *pairs_of.entry(applicant).or_default() += 1;
     }
     let mut groups: BTreeMap<(u8, String), CoverageRow> = BTreeMap::new();
     let mut total = CoverageRow {
@@ -130,11 +136,17 @@ pub fn max_coverable(market: &Market, params: &RunParams) -> Result<usize, Assig
     let prepared = prepare(market, &single_tier)?;
     let solution =
         flow::solve(&prepared.problem).map_err(|e| AssignError::TooLarge(e.to_string()))?;
-    let mut covered: BTreeSet<usize> = prepared
-        .locked
+    let mut covered: BTreeSet<usize> = params
+        .committed
         .iter()
-        .map(|&ci| market.candidates[ci].applicant)
+        .filter_map(|p| market.applicant_index(p.applicant))
         .collect();
+    covered.extend(
+        prepared
+            .locked
+            .iter()
+            .map(|&ci| market.candidates[ci].applicant),
+    );
     covered.extend(
         solution
             .chosen

@@ -33,11 +33,13 @@ pub fn run_round(market: &Market, params: &RunParams) -> Result<Round, AssignErr
             applicant: p.applicant,
         })
         .collect();
+    // What is in effect after the round: its proposals and the pairs in force.
+    let in_effect: Vec<Pair> = pairs.iter().chain(&params.committed).copied().collect();
     Ok(Round {
         coverage: coverage(market, params, &assignment)?,
         unmatched: unmatched(market, params, &assignment)?,
         blocking_pairs: blocking_pairs(market, params, &pairs).len(),
-        diff: (!params.previous.is_empty()).then(|| diff(&params.previous, &pairs)),
+        diff: (!params.previous.is_empty()).then(|| diff(&params.previous, &in_effect)),
         assignment,
     })
 }

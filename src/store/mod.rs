@@ -78,6 +78,10 @@ pub trait Store: Send + Sync {
     async fn memberships_of(&self, city: CityId) -> StoreResult<Vec<ClusterMembership>>;
     async fn evidence_of(&self, city: CityId) -> StoreResult<Vec<Evidence>>;
     async fn offer_of(&self, city: CityId) -> StoreResult<Option<SupportOffer>>;
+    /// Every offer, by id.
+    async fn list_offers(&self) -> StoreResult<Vec<SupportOffer>>;
+    /// Every request, by id.
+    async fn list_requests(&self) -> StoreResult<Vec<SupportRequest>>;
     async fn request_of(&self, city: CityId) -> StoreResult<Option<SupportRequest>>;
     async fn stats(&self) -> StoreResult<Stats>;
     /// The whole network at once, for the engine and for exports.

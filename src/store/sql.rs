@@ -553,6 +553,14 @@ macro_rules! sql_store {
                 Ok(self.offers_where(Some(city.0)).await?.pop())
             }
 
+            async fn list_offers(&self) -> StoreResult<Vec<SupportOffer>> {
+                self.offers_where(None).await
+            }
+
+            async fn list_requests(&self) -> StoreResult<Vec<SupportRequest>> {
+                self.requests_where(None).await
+            }
+
             async fn request_of(&self, city: CityId) -> StoreResult<Option<SupportRequest>> {
                 Ok(self.requests_where(Some(city.0)).await?.pop())
             }

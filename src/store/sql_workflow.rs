@@ -192,6 +192,9 @@ macro_rules! sql_workflow {
                     if let Some(s) = q.status {
                         qb.push(" AND p.status = ").push_bind(s.name());
                     }
+                    if q.published_only {
+                        qb.push(" AND EXISTS (SELECT 1 FROM runs r WHERE r.id = p.run_id AND r.published_at IS NOT NULL)");
+                    }
                 }
             }
 
@@ -542,13 +545,24 @@ macro_rules! sql_workflow {
                             });
                         }
                     };
+                    // Unanswered proposals of earlier runs give way to this run's.
+                    let superseded = sqlx::query(
+                        "UPDATE proposals SET status = 'cancelled', reason = $1, version = version + 1, updated_at = $2 \
+                         WHERE run_id <> $3 AND status = 'proposed'",
+                    )
+                    .bind(format!("superseded by run {id}"))
+                    .bind(now())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                     let change = Change {
                         kind: "run",
                         entity_id: id.to_string(),
                         action: "publish",
                         city: None,
                         before: None,
-                        after: Some(serde_json::json!({"published_at": run.published_at})),
+                        after: Some(serde_json::json!({"published_at": run.published_at, "superseded_proposals": superseded})),
                         reason: None,
                     };
                     Self::audit(&mut tx, actor, change).await?;

@@ -115,6 +115,8 @@ pub struct ProposalQuery {
     /// Either side.
     pub city: Option<CityId>,
     pub status: Option<ProposalStatus>,
+    /// Only proposals of published runs (what cities and observers see).
+    pub published_only: bool,
     pub paging: Paging,
 }
 

@@ -1,0 +1,145 @@
+//! `/api/offers`: a member city's support offer. Lists are open; writes
+//! need the secretariat's token or the city's own.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Json, Router, routing::get};
+use serde::Deserialize;
+
+use super::support::{
+    Holder, ListFilter, check_holder, date, languages, modalities, note, page, topic_ids,
+};
+use super::{ApiError, AppState, Body, Caller, Params};
+use crate::domain::{Capacity, CityId, SupportOffer};
+use crate::store::Page;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferBody {
+    /// Required when creating; must match when replacing.
+    pub city: Option<i64>,
+    pub topics: Vec<String>,
+    pub capacity: i64,
+    pub languages: Vec<String>,
+    pub modalities: Vec<String>,
+    pub available_from: Option<String>,
+    pub available_until: Option<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+async fn parse_offer(
+    state: &AppState,
+    city: CityId,
+    id: i64,
+    b: &OfferBody,
+) -> Result<SupportOffer, ApiError> {
+    let topics = state.store.list_topics().await?;
+    Ok(SupportOffer::new(
+        id,
+        city,
+        topic_ids(&topics, "topics", &b.topics)?,
+        Capacity::parse(b.capacity)?,
+        languages(&b.languages)?,
+        modalities(&b.modalities)?,
+        date("available_from", &b.available_from)?,
+        date("available_until", &b.available_until)?,
+        note(&b.note)?,
+        "entered through the API".into(),
+    )?)
+}
+
+async fn find(state: &AppState, id: i64) -> Result<SupportOffer, ApiError> {
+    state
+        .store
+        .list_offers()
+        .await?
+        .into_iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("offer {id} does not exist")))
+}
+
+async fn list_offers(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<Page<SupportOffer>>, ApiError> {
+    params.only(&["city", "topic", "language", "page", "per_page"])?;
+    let filter = ListFilter::from_params(&params, &state.store.list_topics().await?)?;
+    let paging = params.paging()?;
+    let offers = state
+        .store
+        .list_offers()
+        .await?
+        .into_iter()
+        .filter(|o| filter.keeps(o.city, &o.topics, &o.languages))
+        .collect();
+    Ok(Json(page(offers, paging)))
+}
+
+async fn create_offer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<OfferBody>,
+) -> Result<(StatusCode, Json<SupportOffer>), ApiError> {
+    let city =
+        CityId(body.city.ok_or_else(|| {
+            ApiError::invalid("city", "city (the offering city's id) is required")
+        })?);
+    let actor = caller.acting_for(city)?;
+    check_holder(&state, city, Holder::Offer).await?;
+    if state.store.offer_of(city).await?.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "city {city} already has an offer: replace it with PUT /api/offers/{{id}}"
+        )));
+    }
+    let offer = parse_offer(&state, city, 0, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.put_offer(&actor, &offer).await?),
+    ))
+}
+
+async fn get_offer(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<SupportOffer>, ApiError> {
+    Ok(Json(find(&state, id).await?))
+}
+
+async fn replace_offer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(body): Body<OfferBody>,
+) -> Result<Json<SupportOffer>, ApiError> {
+    let current = find(&state, id).await?;
+    let actor = caller.acting_for(current.city)?;
+    if body.city.is_some_and(|c| c != current.city.0) {
+        return Err(ApiError::invalid(
+            "city",
+            "an offer cannot move to another city",
+        ));
+    }
+    let offer = parse_offer(&state, current.city, id, &body).await?;
+    Ok(Json(state.store.put_offer(&actor, &offer).await?))
+}
+
+async fn retire_offer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let current = find(&state, id).await?;
+    let actor = caller.acting_for(current.city)?;
+    state.store.retire_offer(&actor, current.city).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/offers", get(list_offers).post(create_offer))
+        .route(
+            "/api/offers/{id}",
+            get(get_offer).put(replace_offer).delete(retire_offer),
+        )
+}

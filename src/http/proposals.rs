@@ -1,0 +1,298 @@
+//! `/api/proposals`: each proposed pairing and its workflow. The two
+//! cities answer (accept, decline with a reason); both accepting makes the
+//! mentorship active; it completes with an outcome (rating and report) or
+//! the secretariat cancels it. Every answer carries the `version` it
+//! answers: if someone answered first, the later answer gets a 409 with
+//! the current state and changes nothing.
+
+use axum::extract::{Path, State};
+use axum::{Json, Router, routing::get, routing::post};
+use serde::Deserialize;
+
+use super::{ApiError, AppState, Body, Caller, Params};
+use crate::domain::{
+    Evidence, EvidenceFact, Forbidden, Outcome, ProposalState, ProposalStatus, Role, Side, TopicId,
+    required_text,
+};
+use crate::service::side_of;
+use crate::store::{Actor, Page, ProposalQuery, ProposalUpdate, StoreError, StoredProposal};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerBody {
+    /// The version of the proposal being answered (from the last read).
+    pub version: i64,
+    /// Which side the secretariat answers for (a city answers for itself).
+    pub side: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteBody {
+    pub version: i64,
+    pub rating: i64,
+    pub report: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    pub version: i64,
+    pub reason: String,
+}
+
+async fn load(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(StoredProposal, bool), ApiError> {
+    let p = state.store.get_proposal(id).await?;
+    let published = state.store.get_run(p.run_id).await?.published_at.is_some();
+    // Proposals of an unpublished run are the secretariat's draft.
+    if !published && caller.role() != Some(Role::Secretariat) {
+        return Err(ApiError::NotFound(format!(
+            "proposal {id} does not exist or is not published yet"
+        )));
+    }
+    Ok((p, published))
+}
+
+fn forbidden_transition(e: Forbidden, p: &StoredProposal) -> ApiError {
+    ApiError::Stale {
+        message: format!("{e} (proposal {} is {})", p.id, p.state.status.name()),
+        current: serde_json::to_value(p).unwrap_or_default(),
+    }
+}
+
+fn stale(e: StoreError, state_now: Option<StoredProposal>) -> ApiError {
+    match (e, state_now) {
+        (StoreError::Conflict(m), Some(p)) => ApiError::Stale {
+            message: m,
+            current: serde_json::to_value(p).unwrap_or_default(),
+        },
+        (e, _) => e.into(),
+    }
+}
+
+/// Applies a transition computed from the current state, guarded by version.
+async fn commit(
+    state: &AppState,
+    actor: &Actor,
+    p: &StoredProposal,
+    version: i64,
+    action: &'static str,
+    update: ProposalUpdate,
+) -> Result<Json<StoredProposal>, ApiError> {
+    if version != p.version {
+        return Err(ApiError::Stale {
+            message: format!(
+                "proposal {} is at version {}, not {version}: read it again and answer its current state",
+                p.id, p.version
+            ),
+            current: serde_json::to_value(p).unwrap_or_default(),
+        });
+    }
+    match state
+        .store
+        .update_proposal(actor, p.id, version, action, &update)
+        .await
+    {
+        Ok(p) => Ok(Json(p)),
+        Err(e) => Err(stale(e, state.store.get_proposal(p.id).await.ok())),
+    }
+}
+
+/// The side the caller answers for.
+fn side(caller_role: Role, p: &StoredProposal, given: Option<&str>) -> Result<Side, ApiError> {
+    match caller_role {
+        Role::City(city) => side_of(p, city).ok_or_else(|| {
+            ApiError::Forbidden(format!(
+                "proposal {} is between cities {} and {}: this token acts for city {city}",
+                p.id, p.mentor, p.applicant
+            ))
+        }),
+        Role::Secretariat => match given {
+            Some("mentor") => Ok(Side::Mentor),
+            Some("applicant") => Ok(Side::Applicant),
+            Some(other) => Err(ApiError::invalid(
+                "side",
+                format!("'{other}' is not a side (mentor, applicant)"),
+            )),
+            None => Err(ApiError::invalid(
+                "side",
+                "the secretariat answers for a side: give side = mentor or applicant",
+            )),
+        },
+        Role::Observer => Err(ApiError::Forbidden("an observer token is read-only".into())),
+    }
+}
+
+async fn answerable(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> Result<(StoredProposal, Actor), ApiError> {
+    let actor = caller.writer()?;
+    let (p, published) = load(state, caller, id).await?;
+    if !published {
+        return Err(ApiError::Conflict(format!(
+            "proposal {id} belongs to run {} which is not published yet",
+            p.run_id
+        )));
+    }
+    Ok((p, actor))
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(b): Body<AnswerBody>,
+) -> Result<Json<StoredProposal>, ApiError> {
+    let (p, actor) = answerable(&state, &caller, id).await?;
+    let side = side(actor.role, &p, b.side.as_deref())?;
+    let next = p
+        .state
+        .accept(side)
+        .map_err(|e| forbidden_transition(e, &p))?;
+    let update = ProposalUpdate {
+        state: next,
+        reason: None,
+        outcome: None,
+        ban: false,
+        evidence: vec![],
+    };
+    commit(&state, &actor, &p, b.version, "accept", update).await
+}
+
+async fn decline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(b): Body<AnswerBody>,
+) -> Result<Json<StoredProposal>, ApiError> {
+    let (p, actor) = answerable(&state, &caller, id).await?;
+    side(actor.role, &p, b.side.as_deref())?;
+    let reason = required_text("reason", b.reason.as_deref().unwrap_or(""), 500)?;
+    let next = p.state.decline().map_err(|e| forbidden_transition(e, &p))?;
+    let update = ProposalUpdate {
+        state: next,
+        reason: Some(reason),
+        outcome: None,
+        ban: true,
+        evidence: vec![],
+    };
+    commit(&state, &actor, &p, b.version, "decline", update).await
+}
+
+/// The topics a proposal matched, from its stored explanation.
+fn matched_topics(p: &StoredProposal) -> Vec<TopicId> {
+    p.explanation["matched_topics"]
+        .as_array()
+        .map(|ts| {
+            ts.iter()
+                .filter_map(|t| t["topic"].as_i64())
+                .map(TopicId)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(b): Body<CompleteBody>,
+) -> Result<Json<StoredProposal>, ApiError> {
+    let (p, actor) = answerable(&state, &caller, id).await?;
+    if let Role::City(_) = actor.role {
+        side(actor.role, &p, None)?;
+    }
+    let outcome = Outcome::parse(b.rating, &b.report)?;
+    let next: ProposalState = p
+        .state
+        .complete()
+        .map_err(|e| forbidden_transition(e, &p))?;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    // The network learns from the outcome: evidence of the mentor's
+    // expertise in every topic the pairing was about.
+    let evidence = matched_topics(&p)
+        .into_iter()
+        .map(|topic| Evidence {
+            id: 0,
+            city: p.mentor,
+            topic: Some(topic),
+            fact: EvidenceFact::MentorshipOutcome {
+                year,
+                rating: outcome.rating,
+            },
+            source: format!(
+                "proposal {} completed, rated {} by the mentee",
+                p.id, outcome.rating
+            ),
+        })
+        .collect();
+    let update = ProposalUpdate {
+        state: next,
+        reason: None,
+        outcome: Some(outcome),
+        ban: false,
+        evidence,
+    };
+    commit(&state, &actor, &p, b.version, "complete", update).await
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(b): Body<CancelBody>,
+) -> Result<Json<StoredProposal>, ApiError> {
+    let actor = caller.secretariat()?;
+    let (p, _) = load(&state, &caller, id).await?;
+    let reason = required_text("reason", &b.reason, 500)?;
+    let next = p.state.cancel().map_err(|e| forbidden_transition(e, &p))?;
+    let update = ProposalUpdate {
+        state: next,
+        reason: Some(reason),
+        outcome: None,
+        ban: false,
+        evidence: vec![],
+    };
+    commit(&state, &actor, &p, b.version, "cancel", update).await
+}
+
+async fn list_proposals(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Params,
+) -> Result<Json<Page<StoredProposal>>, ApiError> {
+    params.only(&["run", "city", "status", "page", "per_page"])?;
+    let query = ProposalQuery {
+        run: params.number::<i64>("run")?,
+        city: params.number::<i64>("city")?.map(crate::domain::CityId),
+        status: params.parse("status", ProposalStatus::parse)?,
+        published_only: caller.role() != Some(Role::Secretariat),
+        paging: params.paging()?,
+    };
+    Ok(Json(state.store.list_proposals(&query).await?))
+}
+
+async fn get_proposal(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<StoredProposal>, ApiError> {
+    Ok(Json(load(&state, &caller, id).await?.0))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/proposals", get(list_proposals))
+        .route("/api/proposals/{id}", get(get_proposal))
+        .route("/api/proposals/{id}/accept", post(accept))
+        .route("/api/proposals/{id}/decline", post(decline))
+        .route("/api/proposals/{id}/complete", post(complete))
+        .route("/api/proposals/{id}/cancel", post(cancel))
+}

@@ -1,0 +1,333 @@
+//! `/api/runs`: matching rounds. `POST` runs the engine with the
+//! secretariat's parameters (mode, tiers, weights, locks and bans with
+//! reasons, prefer previous) on the network as it is, on top of the pairs
+//! already in force and every stored ban, and stores the proposals.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Json, Router, routing::get, routing::post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState, Body, Caller, Params};
+use crate::domain::{CityId, required_text};
+use crate::matching::assign::AssignError;
+use crate::matching::{
+    Mode, Pair, PriorityTiers, RunParams, ScoreWeights, TierRule, diff, run_round,
+};
+use crate::service;
+use crate::store::{NewProposal, Override, Page, StoredProposal, StoredRun};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideBody {
+    pub mentor: i64,
+    pub applicant: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunBody {
+    /// score, coverage (default) or stable
+    pub mode: Option<String>,
+    /// Priority tiers, highest first (default: ldc_african, ldc_or_african).
+    pub tiers: Option<Vec<String>>,
+    pub weights: Option<ScoreWeights>,
+    pub locks: Vec<OverrideBody>,
+    pub bans: Vec<OverrideBody>,
+    /// Keep as many pairs of the previous run as possible.
+    pub prefer_previous: bool,
+    /// The run to compare with and prefer (default: the latest).
+    pub previous_run: Option<i64>,
+}
+
+fn overrides(list: &[OverrideBody], field: &str, action: &str) -> Result<Vec<Override>, ApiError> {
+    list.iter()
+        .enumerate()
+        .map(|(i, o)| {
+            Ok(Override {
+                action: action.to_string(),
+                mentor: CityId(o.mentor),
+                applicant: CityId(o.applicant),
+                reason: required_text("reason", &o.reason, 500)
+                    .map_err(|e| ApiError::invalid(format!("{field}[{i}].reason"), e.reason))?,
+            })
+        })
+        .collect()
+}
+
+/// Names the field of an engine refusal where one is to blame.
+fn assign_error(e: AssignError, locks: &[Override], bans: &[Override]) -> ApiError {
+    let index_of = |list: &[Override], m: CityId, a: CityId| {
+        list.iter().position(|o| o.mentor == m && o.applicant == a)
+    };
+    match &e {
+        AssignError::NotAMentor { city } => match locks.iter().position(|o| o.mentor == *city) {
+            Some(i) => ApiError::invalid(format!("locks[{i}].mentor"), e.to_string()),
+            None => match bans.iter().position(|o| o.mentor == *city) {
+                Some(i) => ApiError::invalid(format!("bans[{i}].mentor"), e.to_string()),
+                None => ApiError::Conflict(e.to_string()),
+            },
+        },
+        AssignError::NotAnApplicant { city } => {
+            match locks.iter().position(|o| o.applicant == *city) {
+                Some(i) => ApiError::invalid(format!("locks[{i}].applicant"), e.to_string()),
+                None => match bans.iter().position(|o| o.applicant == *city) {
+                    Some(i) => ApiError::invalid(format!("bans[{i}].applicant"), e.to_string()),
+                    None => ApiError::Conflict(e.to_string()),
+                },
+            }
+        }
+        AssignError::LockedAndBanned { mentor, applicant }
+        | AssignError::LockNotCandidate {
+            mentor, applicant, ..
+        } => match index_of(locks, *mentor, *applicant) {
+            Some(i) => ApiError::invalid(format!("locks[{i}]"), e.to_string()),
+            None => ApiError::Conflict(e.to_string()),
+        },
+        AssignError::LocksOverCapacity { .. } | AssignError::LocksOverRequest { .. } => {
+            ApiError::invalid("locks", e.to_string())
+        }
+        AssignError::TooLarge(_) => ApiError::Conflict(e.to_string()),
+    }
+}
+
+/// The stored proposals with names, for people to read.
+fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) -> Vec<Value> {
+    proposals
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+            v["mentor_name"] = json!(network.named(p.mentor).map(|n| n.name).unwrap_or_default());
+            v["applicant_name"] = json!(
+                network
+                    .named(p.applicant)
+                    .map(|n| n.name)
+                    .unwrap_or_default()
+            );
+            v
+        })
+        .collect()
+}
+
+async fn create_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<RunBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.secretariat()?;
+    let db = state.store.as_ref();
+    let mode = body
+        .mode
+        .as_deref()
+        .map(Mode::parse)
+        .transpose()
+        .map_err(|e| ApiError::invalid("mode", e))?
+        .unwrap_or_default();
+    let tiers = match &body.tiers {
+        None => PriorityTiers::default(),
+        Some(list) => PriorityTiers(
+            list.iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    serde_json::from_value::<TierRule>(Value::String(t.clone())).map_err(|_| {
+                        ApiError::invalid(format!("tiers[{i}]"), format!("'{t}' is not a tier (ldc_african, ldc, african, ldc_or_african, any)"))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+    };
+    let weights = body.weights.unwrap_or_default();
+    weights
+        .validate()
+        .map_err(|e| ApiError::invalid("weights", e))?;
+    let locks = overrides(&body.locks, "locks", "lock")?;
+    let bans = overrides(&body.bans, "bans", "ban")?;
+    let previous_run = match body.previous_run {
+        Some(id) => Some(
+            db.get_run(id)
+                .await
+                .map_err(|_| ApiError::invalid("previous_run", format!("run {id} does not exist")))?
+                .id,
+        ),
+        None => service::latest_run(db).await?,
+    };
+    let previous = match previous_run {
+        Some(id) => service::pairs_of_run(db, id).await?,
+        None => Vec::new(),
+    };
+    let mut all_bans: Vec<Pair> = bans
+        .iter()
+        .map(|o| Pair {
+            mentor: o.mentor,
+            applicant: o.applicant,
+        })
+        .collect();
+    all_bans.extend(service::banned_pairs(db).await?);
+    let params = RunParams {
+        mode,
+        tiers,
+        locks: locks
+            .iter()
+            .map(|o| Pair {
+                mentor: o.mentor,
+                applicant: o.applicant,
+            })
+            .collect(),
+        bans: all_bans,
+        previous,
+        prefer_previous: body.prefer_previous,
+        committed: service::committed_pairs(db).await?,
+    };
+    let config = crate::matching::EngineConfig {
+        weights,
+        ..crate::engine::config_now()
+    };
+    let network = service::load_network(db, config).await?;
+    let (network, round) = {
+        let p = params.clone();
+        let (l, b) = (locks.clone(), bans.clone());
+        tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let round = run_round(&network.market, &p).map_err(|e| assign_error(e, &l, &b))?;
+            tracing::info!(
+                mode = ?p.mode,
+                candidates = network.market.candidates.len(),
+                pairs = round.assignment.pairs,
+                seconds = started.elapsed().as_secs_f64(),
+                "run solved"
+            );
+            Ok::<_, ApiError>((network, round))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))??
+    };
+    let summary = json!({
+        "applicants": round.coverage.total.applicants,
+        "applicants_covered": round.assignment.applicants_covered,
+        "max_coverable": round.coverage.max_coverable,
+        "pairs": round.assignment.pairs,
+        "committed": round.assignment.committed,
+        "total_score": round.assignment.total_score,
+        "blocking_pairs": round.blocking_pairs,
+        "coverage": round.coverage,
+        "unmatched": round.unmatched,
+        "diff": round.diff,
+        "previous_run": previous_run,
+    });
+    let proposals: Vec<NewProposal> = round
+        .assignment
+        .proposals
+        .iter()
+        .map(|p| NewProposal {
+            mentor: p.mentor,
+            applicant: p.applicant,
+            score: p.score,
+            explanation: serde_json::to_value(&p.pair.explanation).unwrap_or(Value::Null),
+            locked: p.locked,
+        })
+        .collect();
+    let params_json = json!({
+        "mode": mode, "tiers": params.tiers, "weights": weights, "locks": locks, "bans": bans,
+        "prefer_previous": body.prefer_previous, "previous_run": previous_run,
+    });
+    let mode_name = serde_json::to_value(mode)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let mut overrides_all = locks;
+    overrides_all.extend(bans);
+    let (run, stored) = db
+        .create_run(
+            &actor,
+            &mode_name,
+            &params_json,
+            &summary,
+            &proposals,
+            &overrides_all,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "run": run, "proposals": with_names(&network, &stored), "summary": summary })),
+    ))
+}
+
+async fn list_runs(
+    State(state): State<AppState>,
+    caller: Caller,
+    params: Params,
+) -> Result<Json<Page<StoredRun>>, ApiError> {
+    params.only(&["page", "per_page"])?;
+    let mut page = state.store.list_runs(params.paging()?).await?;
+    if caller.role() != Some(crate::domain::Role::Secretariat) {
+        page.items.retain(|r| r.published_at.is_some());
+    }
+    Ok(Json(page))
+}
+
+/// A run as its reader may see it: unpublished runs are the secretariat's.
+async fn visible_run(state: &AppState, caller: &Caller, id: i64) -> Result<StoredRun, ApiError> {
+    let run = state.store.get_run(id).await?;
+    if run.published_at.is_none() && caller.role() != Some(crate::domain::Role::Secretariat) {
+        return Err(ApiError::NotFound(format!(
+            "run {id} does not exist or is not published yet"
+        )));
+    }
+    Ok(run)
+}
+
+async fn get_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let run = visible_run(&state, &caller, id).await?;
+    let proposals = service::proposals_with(state.store.as_ref(), None, Some(id)).await?;
+    let network = service::network_now(state.store.as_ref()).await?;
+    Ok(Json(
+        json!({ "run": run, "proposals": with_names(&network, &proposals) }),
+    ))
+}
+
+async fn diff_runs(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    params.only(&["against"])?;
+    let against = params
+        .number::<i64>("against")?
+        .ok_or_else(|| ApiError::invalid("against", "against (a run id) is required"))?;
+    visible_run(&state, &caller, id).await?;
+    visible_run(&state, &caller, against)
+        .await
+        .map_err(|_| ApiError::invalid("against", format!("run {against} does not exist")))?;
+    let db = state.store.as_ref();
+    let d = diff(
+        &service::pairs_of_run(db, against).await?,
+        &service::pairs_of_run(db, id).await?,
+    );
+    Ok(Json(
+        json!({ "run": id, "against": against, "kept": d.kept, "added": d.added, "removed": d.removed }),
+    ))
+}
+
+async fn publish_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<StoredRun>, ApiError> {
+    let actor = caller.secretariat()?;
+    Ok(Json(state.store.publish_run(&actor, id).await?))
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/runs", get(list_runs).post(create_run))
+        .route("/api/runs/{id}", get(get_run))
+        .route("/api/runs/{id}/diff", get(diff_runs))
+        .route("/api/runs/{id}/publish", post(publish_run))
+}
