@@ -8,6 +8,7 @@ pub struct PgStore {
 
 impl PgStore {
     const BACKEND: crate::store::Backend = crate::store::Backend::Postgres;
+    const BEGIN_WRITE: &'static str = "BEGIN";
 
     /// Connects and applies `migrations/postgres`.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {

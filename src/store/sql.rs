@@ -179,7 +179,7 @@ macro_rules! sql_store {
             }
 
             async fn apply_import(&self, plan: &ImportPlan) -> StoreResult<ImportApplied> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                 let mut done = ImportApplied::default();
                 let mut ids: BTreeMap<CityKey, i64> = BTreeMap::new();
 

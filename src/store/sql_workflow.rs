@@ -201,7 +201,7 @@ macro_rules! sql_workflow {
             #[async_trait::async_trait]
             impl WorkflowStore for $store {
                 async fn create_token(&self, actor: &Actor, role: Role, label: &str, token_hash: &str) -> StoreResult<TokenInfo> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     if let Some(c) = role.city() {
                         Self::city_exists(&mut tx, c).await?;
                     }
@@ -252,7 +252,7 @@ macro_rules! sql_workflow {
                 }
 
                 async fn revoke_token(&self, actor: &Actor, id: i64) -> StoreResult<TokenInfo> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     let before = sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(format!(
                         "SELECT {TOKEN_COLUMNS} FROM tokens WHERE id = $1"
                     )))
@@ -288,7 +288,7 @@ macro_rules! sql_workflow {
 
                 async fn put_offer(&self, actor: &Actor, offer: &SupportOffer) -> StoreResult<SupportOffer> {
                     let before = self.offer_of(offer.city).await?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     Self::city_exists(&mut tx, offer.city).await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO offers (city_id, capacity, languages, modalities, available_from, available_until, note, source) \
@@ -336,7 +336,7 @@ macro_rules! sql_workflow {
                         .offer_of(city)
                         .await?
                         .ok_or(StoreError::NotFound { what: "offer of city", id: city.to_string() })?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     sqlx::query("DELETE FROM offers WHERE id = $1").bind(before.id).execute(&mut *tx).await?;
                     let change = Change {
                         kind: "offer",
@@ -354,7 +354,7 @@ macro_rules! sql_workflow {
 
                 async fn put_request(&self, actor: &Actor, request: &SupportRequest) -> StoreResult<SupportRequest> {
                     let before = self.request_of(request.city).await?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     Self::city_exists(&mut tx, request.city).await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO requests (city_id, max_mentors, languages, modalities, note, source) \
@@ -404,7 +404,7 @@ macro_rules! sql_workflow {
                         .request_of(city)
                         .await?
                         .ok_or(StoreError::NotFound { what: "request of city", id: city.to_string() })?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     sqlx::query("DELETE FROM requests WHERE id = $1").bind(before.id).execute(&mut *tx).await?;
                     let change = Change {
                         kind: "request",
@@ -429,7 +429,7 @@ macro_rules! sql_workflow {
                     proposals: &[NewProposal],
                     overrides: &[Override],
                 ) -> StoreResult<(StoredRun, Vec<StoredProposal>)> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     let at = now();
                     let run = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
                         "INSERT INTO runs (created_at, created_by, mode, params, summary) VALUES ($1, $2, $3, $4, $5) \
@@ -446,8 +446,9 @@ macro_rules! sql_workflow {
                     let mut stored = Vec::with_capacity(proposals.len());
                     for p in proposals {
                         let row = sqlx::query_as::<_, ProposalRow>(sqlx::AssertSqlSafe(format!(
-                            "INSERT INTO proposals AS p (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING {PROPOSAL_COLUMNS}"
+                            "INSERT INTO proposals (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING {}",
+                            PROPOSAL_COLUMNS.replace("p.", "")
                         )))
                         .bind(run.id)
                         .bind(p.mentor.0)
@@ -523,7 +524,7 @@ macro_rules! sql_workflow {
                 }
 
                 async fn publish_run(&self, actor: &Actor, id: i64) -> StoreResult<StoredRun> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     let updated = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
                         "UPDATE runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL RETURNING {RUN_COLUMNS}"
                     )))
@@ -607,7 +608,7 @@ macro_rules! sql_workflow {
                     action: &'static str,
                     update: &ProposalUpdate,
                 ) -> StoreResult<StoredProposal> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     let before = Self::proposal_in(&mut tx, id).await?;
                     let at = now();
                     let changed = sqlx::query(

@@ -9,6 +9,10 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const BACKEND: crate::store::Backend = crate::store::Backend::Sqlite;
+    /// Write transactions take the write lock up front: a deferred one that
+    /// reads first fails with SQLITE_BUSY when another writer got there
+    /// between its read and its write, instead of waiting its turn.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
     /// Opens `sqlite://FILE` (or `sqlite::memory:`), creating the file if
     /// needed, and applies `migrations/sqlite`.

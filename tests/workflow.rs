@@ -1,0 +1,521 @@
+//! The whole workflow through HTTP, on every backend: tokens, offers and
+//! requests, a run, answers, a decline and a re-run that changes only what
+//! it must, a completed mentorship that raises the mentor's expertise;
+//! concurrent answers; and every role boundary.
+
+mod common;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use common::http::Api;
+use twinmatch::domain::{CityId, Evidence, Role, TopicId};
+use twinmatch::matching::expertise::EvidenceWeights;
+
+fn pairs(proposals: &Value) -> Vec<(i64, i64)> {
+    let mut v: Vec<(i64, i64)> = proposals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["mentor"].as_i64().unwrap(),
+                p["applicant"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+async fn expertise(api: &Api, city: i64, topic: i64) -> f64 {
+    let ev: Vec<Evidence> = api.db.store.evidence_of(CityId(city)).await.unwrap();
+    let refs: Vec<&Evidence> = ev.iter().collect();
+    EvidenceWeights::default()
+        .expertise(CityId(city), TopicId(topic), &refs, 2026)
+        .score
+}
+
+async fn walk_the_workflow(api: &Api) {
+    let sec = api.token(Role::Secretariat).await;
+
+    // The secretariat creates city tokens through the API.
+    let bristol = api.city("bristol", "GB").await;
+    let beira = api.city("beira", "MZ").await;
+    let r = api
+        .post(
+            "/api/tokens",
+            Some(&sec),
+            json!({"role": "city", "city": bristol, "label": "Bristol IR office"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let bristol_token = r.body["token"].as_str().unwrap().to_string();
+    let r = api
+        .post(
+            "/api/tokens",
+            Some(&sec),
+            json!({"role": "city", "city": beira}),
+        )
+        .await;
+    let beira_token = r.body["token"].as_str().unwrap().to_string();
+
+    // Cities state what they offer and need (Portuguese and English).
+    let r = api
+        .post(
+            "/api/offers",
+            Some(&bristol_token),
+            json!({"city": bristol, "topics": ["plan", "esd", "involve"], "capacity": 2,
+                   "languages": ["en", "pt"], "modalities": ["online_mentoring", "exchange_visit"]}),
+        )
+        .await;
+    assert!(
+        r.status == StatusCode::CREATED || r.status == StatusCode::CONFLICT,
+        "{}",
+        r.body
+    );
+    if r.status == StatusCode::CONFLICT {
+        let offer = api
+            .get(&format!("/api/offers?city={bristol}"), None)
+            .await
+            .body["items"][0]["id"]
+            .clone();
+        let r = api
+            .put(
+                &format!("/api/offers/{offer}"),
+                Some(&bristol_token),
+                json!({"topics": ["plan", "esd", "involve"], "capacity": 2, "languages": ["en", "pt"],
+                       "modalities": ["online_mentoring", "exchange_visit"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = api
+        .post(
+            "/api/requests",
+            Some(&beira_token),
+            json!({"city": beira, "needs": [{"topic": "plan", "priority": 5}, {"topic": "esd", "priority": 3}],
+                   "languages": ["pt", "en"], "modalities": ["online_mentoring"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        api.get(&format!("/api/cities/{beira}"), None).await.body["status"],
+        "applicant"
+    );
+
+    // A run proposes pairs; the secretariat publishes it.
+    let r = api
+        .post("/api/runs", Some(&sec), json!({"mode": "coverage"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let run1 = r.body["run"]["id"].as_i64().unwrap();
+    let first = pairs(&r.body["proposals"]);
+    assert!(!first.is_empty());
+    assert_eq!(
+        r.body["summary"]["applicants_covered"],
+        r.body["summary"]["max_coverable"]
+    );
+    let proposals = r.body["proposals"].as_array().unwrap().clone();
+    for p in &proposals {
+        let sum: i64 = p["explanation"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["points"].as_i64().unwrap())
+            .sum();
+        assert_eq!(sum, p["score"].as_i64().unwrap());
+    }
+    // Before publication the cities cannot answer.
+    let mine = proposals
+        .iter()
+        .find(|p| p["applicant"] == beira)
+        .expect("Beira is covered")
+        .clone();
+    let r = api
+        .post(
+            &format!("/api/proposals/{}/accept", mine["id"]),
+            Some(&beira_token),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "an unpublished proposal is the secretariat's draft: {}",
+        r.body
+    );
+    assert_eq!(
+        api.post(&format!("/api/runs/{run1}/publish"), Some(&sec), json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // Both sides accept Beira's proposal: it becomes active.
+    let mentor = mine["mentor"].as_i64().unwrap();
+    let mentor_token = if mentor == bristol {
+        bristol_token.clone()
+    } else {
+        api.token(Role::City(CityId(mentor))).await
+    };
+    let r = api
+        .post(
+            &format!("/api/proposals/{}/accept", mine["id"]),
+            Some(&beira_token),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{}",
+        r.body
+    );
+    let r = api
+        .post(
+            &format!("/api/proposals/{}/accept", mine["id"]),
+            Some(&mentor_token),
+            json!({"version": 2}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("active")),
+        "{}",
+        r.body
+    );
+
+    // Another applicant declines its proposal, with a reason: the pair is banned.
+    let other = proposals
+        .iter()
+        .find(|p| p["applicant"] != beira && p["mentor"] != mentor)
+        .expect("another proposal")
+        .clone();
+    let other_applicant = other["applicant"].as_i64().unwrap();
+    let other_token = api.token(Role::City(CityId(other_applicant))).await;
+    let r = api
+        .post(
+            &format!("/api/proposals/{}/decline", other["id"]),
+            Some(&other_token),
+            json!({"version": 1, "reason": "no budget for visits this year"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("declined")),
+        "{}",
+        r.body
+    );
+    let bans = api.get("/api/bans", Some(&sec)).await.body;
+    assert!(
+        bans.as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["mentor"] == other["mentor"] && b["applicant"] == other_applicant)
+    );
+
+    // The re-run, preferring the previous run, changes only what it must.
+    let r = api
+        .post(
+            "/api/runs",
+            Some(&sec),
+            json!({"mode": "coverage", "prefer_previous": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let run2 = r.body["run"]["id"].as_i64().unwrap();
+    let removed = r.body["summary"]["diff"]["removed"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(removed.len(), 1, "only the declined pair goes: {removed:?}");
+    assert_eq!(
+        (
+            removed[0]["mentor"].clone(),
+            removed[0]["applicant"].clone()
+        ),
+        (other["mentor"].clone(), other["applicant"].clone())
+    );
+    assert!(
+        !pairs(&r.body["proposals"]).contains(&(mentor, beira)),
+        "an active pair is in force, not proposed again"
+    );
+    let d = api
+        .get(&format!("/api/runs/{run2}/diff?against={run1}"), Some(&sec))
+        .await
+        .body;
+    assert_eq!(d["removed"].as_array().unwrap().len(), 1, "{d}");
+
+    // The mentorship completes; the mentor's expertise rises and the two cities are now tied.
+    let topic = mine["explanation"]["matched_topics"][0]["topic"]
+        .as_i64()
+        .unwrap();
+    let before = expertise(api, mentor, topic).await;
+    let r = api
+        .post(
+            &format!("/api/proposals/{}/complete", mine["id"]),
+            Some(&beira_token),
+            json!({"version": 3, "rating": 5, "report": "a learning city plan drafted together"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body["status"].as_str()),
+        (StatusCode::OK, Some("completed")),
+        "{}",
+        r.body
+    );
+    let after = expertise(api, mentor, topic).await;
+    assert!(after > before, "expertise {before} -> {after}");
+    let path = api
+        .get(&format!("/api/paths?from={beira}&to={mentor}"), None)
+        .await
+        .body;
+    assert_eq!(
+        path["hops"][0]["relation"]["type"], "past_mentorship",
+        "{path}"
+    );
+
+    // Stats show coverage and mentor load; the audit shows who did what and why.
+    let stats = api.get("/api/stats", None).await.body;
+    assert!(stats["coverage"]["by_region"].is_array(), "{stats}");
+    assert!(
+        stats["mentor_load"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["mentor"] == mentor && m["all_runs"].as_i64().unwrap() >= 1)
+    );
+    let audit = api
+        .get(
+            &format!("/api/audit?city={other_applicant}&kind=proposal"),
+            Some(&sec),
+        )
+        .await
+        .body;
+    let decline = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "decline")
+        .expect("the decline is audited")
+        .clone();
+    assert_eq!(decline["reason"], "no budget for visits this year");
+    assert_eq!(decline["role"], "city");
+    assert_eq!(decline["before"]["status"], "proposed");
+    assert_eq!(decline["after"]["status"], "declined");
+}
+
+#[tokio::test]
+async fn the_whole_workflow_runs_on_every_backend() {
+    for db in common::every_backend().await {
+        eprintln!("workflow on {:?}", db.store.backend());
+        let api = Api::real(db).await;
+        walk_the_workflow(&api).await;
+    }
+}
+
+async fn published_run(api: &Api, sec: &str) -> Vec<Value> {
+    let r = api.post("/api/runs", Some(sec), json!({})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    api.post(
+        &format!("/api/runs/{}/publish", r.body["run"]["id"]),
+        Some(sec),
+        json!({}),
+    )
+    .await;
+    r.body["proposals"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn two_answers_to_the_same_version_one_wins_the_other_gets_the_current_state() {
+    let api = Api::real(common::sqlite().await).await;
+    let sec = api.token(Role::Secretariat).await;
+    let p = published_run(&api, &sec).await[0].clone();
+    let mentor = api
+        .token(Role::City(CityId(p["mentor"].as_i64().unwrap())))
+        .await;
+    let applicant = api
+        .token(Role::City(CityId(p["applicant"].as_i64().unwrap())))
+        .await;
+    let uri = format!("/api/proposals/{}/accept", p["id"]);
+    let (a, b) = tokio::join!(
+        api.post(&uri, Some(&mentor), json!({"version": 1})),
+        api.post(&uri, Some(&applicant), json!({"version": 1}))
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} / {}",
+        a.body,
+        b.body
+    );
+    let loser = if a.status == StatusCode::CONFLICT {
+        &a
+    } else {
+        &b
+    };
+    assert_eq!(loser.code(), "version_conflict");
+    assert_eq!(
+        loser.body["error"]["current"]["version"], 2,
+        "the 409 carries the current state"
+    );
+    let now = api
+        .get(&format!("/api/proposals/{}", p["id"]), None)
+        .await
+        .body;
+    assert_eq!(
+        (now["status"].as_str(), now["version"].as_i64()),
+        (Some("accepted"), Some(2)),
+        "one answer, not two"
+    );
+    // The loser retries with the current version and wins.
+    let retry_token = if a.status == StatusCode::CONFLICT {
+        &mentor
+    } else {
+        &applicant
+    };
+    let r = api
+        .post(&uri, Some(retry_token), json!({"version": 2}))
+        .await;
+    assert_eq!(r.body["status"], "active", "{}", r.body);
+}
+
+#[tokio::test]
+async fn each_role_stays_within_its_bounds() {
+    let api = Api::real(common::sqlite().await).await;
+    let sec = api.token(Role::Secretariat).await;
+    let observer = api.token(Role::Observer).await;
+    let proposals = published_run(&api, &sec).await;
+    let p = &proposals[0];
+    let (mentor, applicant) = (
+        p["mentor"].as_i64().unwrap(),
+        p["applicant"].as_i64().unwrap(),
+    );
+    let stranger = proposals
+        .iter()
+        .map(|q| q["applicant"].as_i64().unwrap())
+        .find(|a| *a != applicant && *a != mentor)
+        .unwrap();
+    let stranger_token = api.token(Role::City(CityId(stranger))).await;
+    let mentor_token = api.token(Role::City(CityId(mentor))).await;
+    let offer = api
+        .get(&format!("/api/offers?city={mentor}"), None)
+        .await
+        .body["items"][0]
+        .clone();
+    let offer_body =
+        json!({"topics": ["plan"], "capacity": 3, "languages": ["en"], "modalities": ["training"]});
+
+    // no token: 401 on writes, reads of public data stay open
+    let r = api
+        .put(
+            &format!("/api/offers/{}", offer["id"]),
+            None,
+            offer_body.clone(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
+    assert_eq!(api.get("/api/offers", None).await.status, StatusCode::OK);
+    // a city cannot touch another city's offer, nor answer its proposals
+    let r = api
+        .put(
+            &format!("/api/offers/{}", offer["id"]),
+            Some(&stranger_token),
+            offer_body.clone(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::FORBIDDEN, "forbidden"),
+        "{}",
+        r.body
+    );
+    let r = api
+        .post(
+            &format!("/api/proposals/{}/accept", p["id"]),
+            Some(&stranger_token),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // ... but may edit its own
+    let r = api
+        .put(
+            &format!("/api/offers/{}", offer["id"]),
+            Some(&mentor_token),
+            offer_body.clone(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // an observer cannot write
+    let r = api
+        .put(
+            &format!("/api/offers/{}", offer["id"]),
+            Some(&observer),
+            offer_body.clone(),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "forbidden"));
+    assert_eq!(
+        api.post("/api/runs", Some(&observer), json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // only the secretariat runs rounds, reads the audit, makes tokens
+    assert_eq!(
+        api.post("/api/runs", Some(&mentor_token), json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.get("/api/audit", Some(&mentor_token)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        api.get("/api/audit", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        api.post(
+            "/api/tokens",
+            Some(&mentor_token),
+            json!({"role": "secretariat"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // a revoked token is refused
+    let r = api
+        .post("/api/tokens", Some(&sec), json!({"role": "observer"}))
+        .await;
+    let (secret, id) = (
+        r.body["token"].as_str().unwrap().to_string(),
+        r.body["info"]["id"].clone(),
+    );
+    assert_eq!(
+        api.get("/api/proposals", Some(&secret)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        api.post(&format!("/api/tokens/{id}/revoke"), Some(&sec), json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = api.get("/api/proposals", Some(&secret)).await;
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
+    let r = api.get("/api/proposals", Some("tm_not-a-token")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
