@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::domain::{CityId, Snapshot};
-use crate::graph::{DEFAULT_MAX_HOPS, NetworkGraph, PastMentorship, TrustPath};
+use crate::graph::{NetworkGraph, PastMentorship, TrustPath};
 use crate::matching::plan::{Plan, PlanParams, build_plan};
 use crate::matching::{EngineConfig, Market, Pair, PairScore, Round, RunParams, run_round};
 
@@ -129,7 +129,7 @@ impl Network {
         max_hops: Option<usize>,
     ) -> Result<PathAnswer, EngineError> {
         let (f, t) = (self.named(from)?, self.named(to)?);
-        let max_hops = max_hops.unwrap_or(DEFAULT_MAX_HOPS);
+        let max_hops = max_hops.unwrap_or(self.market.config.max_hops);
         let paths = self.graph.k_best_paths(from, to, k.max(1), max_hops);
         let message = match (paths.is_empty(), from == to) {
             (_, true) => Some("the two cities are the same".to_string()),

@@ -35,6 +35,11 @@ pub enum ApiError {
         message: String,
         current: serde_json::Value,
     },
+    /// 409: the workflow forbids this step from the current state.
+    Transition {
+        message: String,
+        current: serde_json::Value,
+    },
     /// 500: logged, answered with a generic message.
     Internal(String),
 }
@@ -98,6 +103,12 @@ impl ApiError {
                 message,
                 Some("version"),
             ),
+            ApiError::Transition { message, .. } => (
+                StatusCode::CONFLICT,
+                "invalid_transition",
+                message,
+                Some("status"),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -123,7 +134,7 @@ impl IntoResponse for ApiError {
             _ => message.to_string(),
         };
         let current = match &self {
-            ApiError::Stale { current, .. } => Some(current),
+            ApiError::Stale { current, .. } | ApiError::Transition { current, .. } => Some(current),
             _ => None,
         };
         let error = Detail {

@@ -59,7 +59,7 @@ async fn load(
 }
 
 fn forbidden_transition(e: Forbidden, p: &StoredProposal) -> ApiError {
-    ApiError::Stale {
+    ApiError::Transition {
         message: format!("{e} (proposal {} is {})", p.id, p.state.status.name()),
         current: serde_json::to_value(p).unwrap_or_default(),
     }

@@ -1,0 +1,841 @@
+//! Bad input, table-driven: every request below must get its 4xx status,
+//! its stable error code and the offending field — and change nothing
+//! (`/api/stats` and the audit log are the same afterwards).
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
+
+use common::http::Api;
+use twinmatch::domain::{CityId, Role};
+
+#[derive(Clone, Copy)]
+enum Who {
+    Nobody,
+    Secretariat,
+    Mentor,
+    Applicant,
+    Observer,
+}
+
+enum Payload {
+    Json(Value),
+    Raw(&'static str, String),
+    Empty,
+}
+
+struct Case {
+    what: &'static str,
+    method: Method,
+    uri: String,
+    who: Who,
+    body: Payload,
+    status: u16,
+    code: &'static str,
+    field: &'static str,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn case(
+    what: &'static str,
+    method: Method,
+    uri: impl Into<String>,
+    who: Who,
+    body: Payload,
+    status: u16,
+    code: &'static str,
+    field: &'static str,
+) -> Case {
+    Case {
+        what,
+        method,
+        uri: uri.into(),
+        who,
+        body,
+        status,
+        code,
+        field,
+    }
+}
+
+fn offer(city: i64) -> Value {
+    json!({"city": city, "topics": ["plan"], "capacity": 2, "languages": ["en"], "modalities": ["training"]})
+}
+
+fn with(mut v: Value, key: &str, value: Value) -> Value {
+    v[key] = value;
+    v
+}
+
+fn request(city: i64) -> Value {
+    json!({"city": city, "needs": [{"topic": "plan", "priority": 3}], "languages": ["en"]})
+}
+
+#[tokio::test]
+async fn forty_bad_requests_get_their_code_and_field_and_change_nothing() {
+    for db in common::every_backend().await {
+        let backend = format!("{:?}", db.store.backend());
+        let api = Api::real(db).await;
+        let sec = api.token(Role::Secretariat).await;
+        let observer = api.token(Role::Observer).await;
+
+        // A published run, one declined proposal, one still open.
+        let r = api.post("/api/runs", Some(&sec), json!({})).await;
+        let run = r.body["run"]["id"].as_i64().unwrap();
+        let proposals = r.body["proposals"].as_array().unwrap().clone();
+        api.post(&format!("/api/runs/{run}/publish"), Some(&sec), json!({}))
+            .await;
+        let (open, declined) = (proposals[0].clone(), proposals[1].clone());
+        let mentor = open["mentor"].as_i64().unwrap();
+        let applicant = open["applicant"].as_i64().unwrap();
+        let mentor_token = api.token(Role::City(CityId(mentor))).await;
+        let applicant_token = api.token(Role::City(CityId(applicant))).await;
+        let d_token = api
+            .token(Role::City(CityId(declined["applicant"].as_i64().unwrap())))
+            .await;
+        let r = api
+            .post(
+                &format!("/api/proposals/{}/decline", declined["id"]),
+                Some(&d_token),
+                json!({"version": 1, "reason": "timing"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+
+        let member_without_offer = {
+            let members = api
+                .get("/api/cities?status=member&per_page=500", None)
+                .await
+                .body["items"]
+                .as_array()
+                .unwrap()
+                .clone();
+            let offers: Vec<i64> = api.get("/api/offers?per_page=500", None).await.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["city"].as_i64().unwrap())
+                .collect();
+            members
+                .iter()
+                .map(|c| c["id"].as_i64().unwrap())
+                .find(|id| !offers.contains(id))
+                .unwrap()
+        };
+        let partner = api
+            .get("/api/cities?status=partner&per_page=1", None)
+            .await
+            .body["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let offer_id = api
+            .get(&format!("/api/offers?city={mentor}"), None)
+            .await
+            .body["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let m = member_without_offer;
+        let p_open = format!("/api/proposals/{}", open["id"]);
+        let p_declined = format!("/api/proposals/{}", declined["id"]);
+        use Method as M;
+        use Payload::{Empty, Json, Raw};
+        use Who::*;
+        let cases = vec![
+            case(
+                "body is not JSON",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Raw("application/json", "{capacity: two".into()),
+                400,
+                "malformed_json",
+                "body",
+            ),
+            case(
+                "body is not declared JSON",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Raw("text/plain", offer(m).to_string()),
+                415,
+                "unsupported_media_type",
+                "body",
+            ),
+            case(
+                "capacity of the wrong type",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "capacity", json!("two"))),
+                400,
+                "invalid_parameter",
+                "capacity",
+            ),
+            case(
+                "capacity below 1",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "capacity", json!(0))),
+                400,
+                "invalid_parameter",
+                "capacity",
+            ),
+            case(
+                "absurd capacity",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "capacity", json!(1000))),
+                400,
+                "invalid_parameter",
+                "capacity",
+            ),
+            case(
+                "unknown field",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "colour", json!("blue"))),
+                400,
+                "invalid_parameter",
+                "colour",
+            ),
+            case(
+                "missing field",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(
+                    json!({"city": m, "capacity": 2, "languages": ["en"], "modalities": ["training"]}),
+                ),
+                400,
+                "invalid_parameter",
+                "topics",
+            ),
+            case(
+                "unknown topic",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "topics", json!(["plan", "astrology"]))),
+                400,
+                "invalid_parameter",
+                "topics[1]",
+            ),
+            case(
+                "no topic at all",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "topics", json!([]))),
+                400,
+                "invalid_parameter",
+                "topics",
+            ),
+            case(
+                "unknown language",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "languages", json!(["Klingon"]))),
+                400,
+                "invalid_parameter",
+                "languages[0]",
+            ),
+            case(
+                "unknown modality",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "modalities", json!(["telepathy"]))),
+                400,
+                "invalid_parameter",
+                "modalities[0]",
+            ),
+            case(
+                "not a date",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "available_from", json!("tomorrow"))),
+                400,
+                "invalid_parameter",
+                "available_from",
+            ),
+            case(
+                "ends before it starts",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(
+                    with(offer(m), "available_from", json!("2027-01-01")),
+                    "available_until",
+                    json!("2026-01-01"),
+                )),
+                400,
+                "invalid_parameter",
+                "available_until",
+            ),
+            case(
+                "over-long note",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "note", json!("x".repeat(2001)))),
+                400,
+                "invalid_parameter",
+                "note",
+            ),
+            case(
+                "offer from a non-member",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(offer(partner)),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "offer from an unknown city",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(offer(999_999)),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "offer without a city",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(
+                    json!({"topics": ["plan"], "capacity": 2, "languages": ["en"], "modalities": ["training"]}),
+                ),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "a second offer for a city",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(offer(mentor)),
+                409,
+                "conflict",
+                "",
+            ),
+            case(
+                "an offer that does not exist",
+                M::PUT,
+                "/api/offers/999999",
+                Secretariat,
+                Json(offer(m)),
+                404,
+                "not_found",
+                "",
+            ),
+            case(
+                "an offer moved to another city",
+                M::PUT,
+                format!("/api/offers/{offer_id}"),
+                Secretariat,
+                Json(offer(m)),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "no token for a write",
+                M::POST,
+                "/api/offers",
+                Nobody,
+                Json(offer(m)),
+                401,
+                "unauthorized",
+                "",
+            ),
+            case(
+                "an observer writes",
+                M::POST,
+                "/api/offers",
+                Observer,
+                Json(offer(m)),
+                403,
+                "forbidden",
+                "",
+            ),
+            case(
+                "a city writes another city's offer",
+                M::PUT,
+                format!("/api/offers/{offer_id}"),
+                Applicant,
+                Json(offer(mentor)),
+                403,
+                "forbidden",
+                "",
+            ),
+            case(
+                "priority 0",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(
+                    json!({"city": partner, "needs": [{"topic": "plan", "priority": 0}], "languages": ["en"]}),
+                ),
+                400,
+                "invalid_parameter",
+                "needs[0].priority",
+            ),
+            case(
+                "priority 9",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(
+                    json!({"city": partner, "needs": [{"topic": "plan", "priority": 9}], "languages": ["en"]}),
+                ),
+                400,
+                "invalid_parameter",
+                "needs[0].priority",
+            ),
+            case(
+                "a need of an unknown topic",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(
+                    json!({"city": partner, "needs": [{"topic": "magic", "priority": 2}], "languages": ["en"]}),
+                ),
+                400,
+                "invalid_parameter",
+                "needs[0].topic",
+            ),
+            case(
+                "no needs",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(with(request(partner), "needs", json!([]))),
+                400,
+                "invalid_parameter",
+                "needs",
+            ),
+            case(
+                "the same topic twice",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(with(
+                    request(partner),
+                    "needs",
+                    json!([{"topic": "plan", "priority": 2}, {"topic": "plan", "priority": 4}]),
+                )),
+                400,
+                "invalid_parameter",
+                "needs",
+            ),
+            case(
+                "zero mentors asked",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(with(request(partner), "max_mentors", json!(0))),
+                400,
+                "invalid_parameter",
+                "max_mentors",
+            ),
+            case(
+                "a request from a member",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(request(mentor)),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "priority of the wrong type",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(
+                    json!({"city": partner, "needs": [{"topic": "plan", "priority": "high"}], "languages": ["en"]}),
+                ),
+                400,
+                "invalid_parameter",
+                "needs[0].priority",
+            ),
+            case(
+                "an unknown mode",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"mode": "magic"})),
+                400,
+                "invalid_parameter",
+                "mode",
+            ),
+            case(
+                "an unknown tier",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"tiers": ["ldc", "rich"]})),
+                400,
+                "invalid_parameter",
+                "tiers[1]",
+            ),
+            case(
+                "weights over 10,000",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"weights": {"topic_fit": 9000, "existing_ties": 9000}})),
+                400,
+                "invalid_parameter",
+                "weights",
+            ),
+            case(
+                "a negative weight",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"weights": {"topic_fit": -1}})),
+                400,
+                "invalid_parameter",
+                "weights",
+            ),
+            case(
+                "a lock without a reason",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"locks": [{"mentor": mentor, "applicant": applicant, "reason": " "}]})),
+                400,
+                "invalid_parameter",
+                "locks[0].reason",
+            ),
+            case(
+                "a lock on a city without an offer",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(
+                    json!({"locks": [{"mentor": partner, "applicant": applicant, "reason": "r"}]}),
+                ),
+                400,
+                "invalid_parameter",
+                "locks[0].mentor",
+            ),
+            case(
+                "a pair locked and banned",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(
+                    json!({"locks": [{"mentor": mentor, "applicant": applicant, "reason": "r"}], "bans": [{"mentor": mentor, "applicant": applicant, "reason": "r"}]}),
+                ),
+                400,
+                "invalid_parameter",
+                "locks[0]",
+            ),
+            case(
+                "an unknown previous run",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"previous_run": 999})),
+                400,
+                "invalid_parameter",
+                "previous_run",
+            ),
+            case(
+                "a city starts a run",
+                M::POST,
+                "/api/runs",
+                Mentor,
+                Json(json!({})),
+                403,
+                "forbidden",
+                "",
+            ),
+            case(
+                "publishing twice",
+                M::POST,
+                format!("/api/runs/{run}/publish"),
+                Secretariat,
+                Json(json!({})),
+                409,
+                "conflict",
+                "",
+            ),
+            case(
+                "an answer without a version",
+                M::POST,
+                format!("{p_open}/accept"),
+                Mentor,
+                Json(json!({})),
+                400,
+                "invalid_parameter",
+                "version",
+            ),
+            case(
+                "a version of the wrong type",
+                M::POST,
+                format!("{p_open}/accept"),
+                Mentor,
+                Json(json!({"version": "1"})),
+                400,
+                "invalid_parameter",
+                "version",
+            ),
+            case(
+                "a stale version",
+                M::POST,
+                format!("{p_open}/accept"),
+                Mentor,
+                Json(json!({"version": 7})),
+                409,
+                "version_conflict",
+                "version",
+            ),
+            case(
+                "a decline without a reason",
+                M::POST,
+                format!("{p_open}/decline"),
+                Applicant,
+                Json(json!({"version": 1})),
+                400,
+                "invalid_parameter",
+                "reason",
+            ),
+            case(
+                "accepting a declined proposal",
+                M::POST,
+                format!("{p_declined}/accept"),
+                Secretariat,
+                Json(json!({"version": 2, "side": "mentor"})),
+                409,
+                "invalid_transition",
+                "status",
+            ),
+            case(
+                "completing a proposal that is not active",
+                M::POST,
+                format!("{p_open}/complete"),
+                Applicant,
+                Json(json!({"version": 1, "rating": 4, "report": "good"})),
+                409,
+                "invalid_transition",
+                "status",
+            ),
+            case(
+                "a rating of 7",
+                M::POST,
+                format!("{p_open}/complete"),
+                Applicant,
+                Json(json!({"version": 1, "rating": 7, "report": "good"})),
+                400,
+                "invalid_parameter",
+                "rating",
+            ),
+            case(
+                "an empty report",
+                M::POST,
+                format!("{p_open}/complete"),
+                Applicant,
+                Json(json!({"version": 1, "rating": 4, "report": "  "})),
+                400,
+                "invalid_parameter",
+                "report",
+            ),
+            case(
+                "the secretariat answers for no side",
+                M::POST,
+                format!("{p_open}/accept"),
+                Secretariat,
+                Json(json!({"version": 1})),
+                400,
+                "invalid_parameter",
+                "side",
+            ),
+            case(
+                "a city cancels",
+                M::POST,
+                format!("{p_open}/cancel"),
+                Mentor,
+                Json(json!({"version": 1, "reason": "r"})),
+                403,
+                "forbidden",
+                "",
+            ),
+            case(
+                "an unknown proposal",
+                M::POST,
+                "/api/proposals/999999/accept",
+                Mentor,
+                Json(json!({"version": 1})),
+                404,
+                "not_found",
+                "",
+            ),
+            case(
+                "a token of an unknown role",
+                M::POST,
+                "/api/tokens",
+                Secretariat,
+                Json(json!({"role": "mayor"})),
+                400,
+                "invalid_parameter",
+                "role",
+            ),
+            case(
+                "a city token without a city",
+                M::POST,
+                "/api/tokens",
+                Secretariat,
+                Json(json!({"role": "city"})),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "a token for an unknown city",
+                M::POST,
+                "/api/tokens",
+                Secretariat,
+                Json(json!({"role": "city", "city": 999_999})),
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "revoking an unknown token",
+                M::POST,
+                "/api/tokens/999999/revoke",
+                Secretariat,
+                Json(json!({})),
+                404,
+                "not_found",
+                "",
+            ),
+            case(
+                "a body over the limit",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Raw(
+                    "application/json",
+                    format!("{{\"note\": \"{}\"}}", "x".repeat(300 * 1024)),
+                ),
+                413,
+                "body_too_large",
+                "body",
+            ),
+            case(
+                "a diff against nothing",
+                M::GET,
+                format!("/api/runs/{run}/diff"),
+                Secretariat,
+                Empty,
+                400,
+                "invalid_parameter",
+                "against",
+            ),
+            case(
+                "an unknown proposal status",
+                M::GET,
+                "/api/proposals?status=maybe",
+                Nobody,
+                Empty,
+                400,
+                "invalid_parameter",
+                "status",
+            ),
+            case(
+                "an unknown audit kind",
+                M::GET,
+                "/api/audit?kind=weather",
+                Secretariat,
+                Empty,
+                400,
+                "invalid_parameter",
+                "kind",
+            ),
+            case(
+                "a malformed token",
+                M::POST,
+                "/api/offers",
+                Nobody,
+                Json(offer(m)),
+                401,
+                "unauthorized",
+                "",
+            ),
+        ];
+        assert!(cases.len() >= 40);
+
+        let stats_before = api.get("/api/stats", None).await.body;
+        let audit_before = api.get("/api/audit?per_page=1", Some(&sec)).await.body["total"].clone();
+        for (i, c) in cases.iter().enumerate() {
+            let token = match c.who {
+                Nobody if c.what == "a malformed token" => Some("Basic abc".to_string()),
+                Nobody => None,
+                Secretariat => Some(sec.clone()),
+                Mentor => Some(mentor_token.clone()),
+                Applicant => Some(applicant_token.clone()),
+                Observer => Some(observer.clone()),
+            };
+            let mut req = Request::builder().method(c.method.clone()).uri(&c.uri);
+            if let Some(t) = &token {
+                req = req.header(
+                    "authorization",
+                    if t.starts_with("Basic") {
+                        t.clone()
+                    } else {
+                        format!("Bearer {t}")
+                    },
+                );
+            }
+            let req = match &c.body {
+                Json(v) => req
+                    .header("content-type", "application/json")
+                    .body(Body::from(v.to_string())),
+                Raw(ct, text) => req
+                    .header("content-type", *ct)
+                    .body(Body::from(text.clone())),
+                Empty => req.body(Body::empty()),
+            }
+            .unwrap();
+            let r = api.raw(req).await;
+            let at = format!("{backend} case {i} ({}): {}", c.what, r.body);
+            assert_eq!(r.status.as_u16(), c.status, "{at}");
+            assert_eq!(r.code(), c.code, "{at}");
+            assert_eq!(r.field(), c.field, "{at}");
+            assert!(
+                r.body["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
+                "{at}"
+            );
+        }
+        assert_eq!(
+            api.get("/api/stats", None).await.body,
+            stats_before,
+            "{backend}: nothing changed"
+        );
+        assert_eq!(
+            api.get("/api/audit?per_page=1", Some(&sec)).await.body["total"],
+            audit_before,
+            "{backend}: nothing audited"
+        );
+    }
+}
