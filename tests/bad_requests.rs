@@ -74,7 +74,7 @@ fn request(city: i64) -> Value {
 }
 
 #[tokio::test]
-async fn forty_bad_requests_get_their_code_and_field_and_change_nothing() {
+async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
     for db in common::every_backend().await {
         let backend = format!("{:?}", db.store.backend());
         let api = Api::real(db).await;
@@ -137,12 +137,184 @@ async fn forty_bad_requests_get_their_code_and_field_and_change_nothing() {
             .as_i64()
             .unwrap();
         let m = member_without_offer;
+        let link = api.get("/api/twin-links?per_page=1", None).await.body["items"][0].clone();
+        let (link_a, link_b) = (link["a"].as_i64().unwrap(), link["b"].as_i64().unwrap());
         let p_open = format!("/api/proposals/{}", open["id"]);
         let p_declined = format!("/api/proposals/{}", declined["id"]);
         use Method as M;
         use Payload::{Empty, Json, Raw};
         use Who::*;
         let cases = vec![
+            case(
+                "an empty city name",
+                M::POST,
+                "/api/cities",
+                Secretariat,
+                Json(json!({"name": "  ", "country": "MZ", "status": "partner"})),
+                400,
+                "invalid_parameter",
+                "name",
+            ),
+            case(
+                "an over-long city name",
+                M::POST,
+                "/api/cities",
+                Secretariat,
+                Json(json!({"name": "x".repeat(121), "country": "MZ", "status": "partner"})),
+                400,
+                "invalid_parameter",
+                "name",
+            ),
+            case(
+                "a city in an unknown country",
+                M::POST,
+                "/api/cities",
+                Secretariat,
+                Json(json!({"name": "Atlantis", "country": "XX", "status": "partner"})),
+                400,
+                "invalid_parameter",
+                "country",
+            ),
+            case(
+                "a city that already exists",
+                M::POST,
+                "/api/cities",
+                Secretariat,
+                Json(json!({"name": "BEIRA", "country": "MZ", "status": "partner"})),
+                409,
+                "conflict",
+                "",
+            ),
+            case(
+                "a year joined for a partner",
+                M::POST,
+                "/api/cities",
+                Secretariat,
+                Json(
+                    json!({"name": "Atlantis", "country": "MZ", "status": "partner", "year_joined": 2020}),
+                ),
+                400,
+                "invalid_parameter",
+                "year_joined",
+            ),
+            case(
+                "a city changes its own status",
+                M::PATCH,
+                format!("/api/cities/{mentor}"),
+                Mentor,
+                Json(json!({"status": "partner"})),
+                403,
+                "forbidden",
+                "",
+            ),
+            case(
+                "a link of a city to itself",
+                M::POST,
+                "/api/twin-links",
+                Secretariat,
+                Json(json!({"city_a": m, "city_b": m, "source": "s"})),
+                400,
+                "invalid_parameter",
+                "city_b",
+            ),
+            case(
+                "a duplicate link",
+                M::POST,
+                "/api/twin-links",
+                Secretariat,
+                Json(json!({"city_a": link_b, "city_b": link_a, "source": "again"})),
+                409,
+                "conflict",
+                "",
+            ),
+            case(
+                "a link to an unknown city",
+                M::POST,
+                "/api/twin-links",
+                Secretariat,
+                Json(json!({"city_a": 999_999, "city_b": m, "source": "s"})),
+                400,
+                "invalid_parameter",
+                "city_b",
+            ),
+            case(
+                "a link of an unknown kind",
+                M::POST,
+                "/api/twin-links",
+                Secretariat,
+                Json(json!({"city_a": m, "city_b": partner, "kind": "marriage", "source": "s"})),
+                400,
+                "invalid_parameter",
+                "kind",
+            ),
+            case(
+                "a link without a source",
+                M::POST,
+                "/api/twin-links",
+                Secretariat,
+                Json(json!({"city_a": m, "city_b": partner, "source": ""})),
+                400,
+                "invalid_parameter",
+                "source",
+            ),
+            case(
+                "an unknown evidence kind",
+                M::POST,
+                "/api/evidence",
+                Secretariat,
+                Json(json!({"city": m, "kind": "rumour", "source": "s"})),
+                400,
+                "invalid_parameter",
+                "kind",
+            ),
+            case(
+                "a self-assessment of 6",
+                M::POST,
+                "/api/evidence",
+                Secretariat,
+                Json(
+                    json!({"city": m, "topic": "plan", "kind": "self_assessment", "level": 6, "source": "s"}),
+                ),
+                400,
+                "invalid_parameter",
+                "level",
+            ),
+            case(
+                "a city assesses another city",
+                M::POST,
+                "/api/evidence",
+                Applicant,
+                Json(
+                    json!({"city": mentor, "topic": "plan", "kind": "self_assessment", "level": 5, "source": "s"}),
+                ),
+                403,
+                "forbidden",
+                "",
+            ),
+            case(
+                "a membership of an area of action",
+                M::POST,
+                "/api/cluster-memberships",
+                Secretariat,
+                Json(
+                    json!({"city": m, "cluster": "plan", "role": "member", "period": "2021-2023", "source": "s"}),
+                ),
+                400,
+                "invalid_parameter",
+                "cluster",
+            ),
+            case(
+                "a membership with a reversed period",
+                M::POST,
+                "/api/cluster-memberships",
+                Secretariat,
+                Json(
+                    json!({"city": m, "cluster": "esd", "role": "member", "period": "2023-2021", "source": "s"}),
+                ),
+                400,
+                "invalid_parameter",
+                "period",
+            ),
             case(
                 "body is not JSON",
                 M::POST,

@@ -107,3 +107,109 @@ pub fn router() -> Router<AppState> {
         .route("/api/cities", get(list_cities))
         .route("/api/cities/{id}", get(get_city))
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCityBody {
+    pub name: String,
+    pub country: String,
+    /// member, applicant or partner
+    pub status: String,
+    pub year_joined: Option<i32>,
+    /// Working languages; default: the country's.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub population: Option<i64>,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Fields a city's edit may change; absent ones stay as they are.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CityPatch {
+    pub name: Option<String>,
+    pub status: Option<String>,
+    pub year_joined: Option<i32>,
+    pub languages: Option<Vec<String>>,
+    pub population: Option<i64>,
+}
+
+async fn create_city(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    super::Body(b): super::Body<NewCityBody>,
+) -> Result<(axum::http::StatusCode, Json<City>), ApiError> {
+    let actor = caller.secretariat()?;
+    let city = City::new(
+        CityId(0),
+        crate::domain::CityName::parse(&b.name)?,
+        CountryCode::parse(&b.country)?,
+        crate::domain::CityStatus::parse(&b.status, b.year_joined)?,
+        super::support::languages(&b.languages)?,
+        b.population,
+        if b.source.trim().is_empty() {
+            "entered through the API".into()
+        } else {
+            b.source.trim().to_string()
+        },
+    )?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(state.store.create_city(&actor, &city).await?),
+    ))
+}
+
+async fn update_city(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    Path(id): Path<String>,
+    super::Body(p): super::Body<CityPatch>,
+) -> Result<Json<City>, ApiError> {
+    let id = id
+        .parse::<i64>()
+        .map(CityId)
+        .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a city id")))?;
+    let current = state.store.get_city(id).await?;
+    // A city edits its own profile; only the secretariat changes a status.
+    let actor = if p.status.is_some() || p.year_joined.is_some() {
+        caller.secretariat()?
+    } else {
+        caller.acting_for(id)?
+    };
+    let status = match (&p.status, p.year_joined) {
+        (None, None) => current.status,
+        (s, y) => crate::domain::CityStatus::parse(
+            s.as_deref().unwrap_or(current.status.name()),
+            y.or(current.status.year_joined()),
+        )?,
+    };
+    let city = City::new(
+        id,
+        match &p.name {
+            Some(n) => crate::domain::CityName::parse(n)?,
+            None => current.name.clone(),
+        },
+        current.country.clone(),
+        status,
+        match &p.languages {
+            Some(l) if l.is_empty() => {
+                return Err(ApiError::invalid(
+                    "languages",
+                    "a city works in at least one language",
+                ));
+            }
+            Some(l) => super::support::languages(l)?,
+            None => current.languages.clone(),
+        },
+        p.population.or(current.population),
+        current.source.clone(),
+    )?;
+    Ok(Json(state.store.update_city(&actor, &city).await?))
+}
+
+pub fn write_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/cities", axum::routing::post(create_city))
+        .route("/api/cities/{id}", axum::routing::patch(update_city))
+}

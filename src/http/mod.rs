@@ -16,6 +16,7 @@ mod requests;
 mod runs;
 mod stats;
 mod support;
+mod ties;
 mod tokens;
 mod topics;
 mod twin_links;
@@ -47,6 +48,8 @@ pub fn app(store: Arc<dyn Db>) -> Router {
         .merge(health::router())
         .merge(stats::router())
         .merge(cities::router())
+        .merge(cities::write_router())
+        .merge(ties::router())
         .merge(twin_links::router())
         .merge(countries::router())
         .merge(engine::router())

@@ -8,7 +8,7 @@
 
 pub mod import;
 mod model;
-mod rows;
+pub(crate) mod rows;
 #[macro_use]
 mod sql;
 #[macro_use]

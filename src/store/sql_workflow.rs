@@ -15,8 +15,10 @@ macro_rules! sql_workflow {
             use sqlx::QueryBuilder;
 
             use $crate::domain::{
-                CityId, Outcome, ProposalState, ProposalStatus, Role, SupportOffer, SupportRequest, join_list,
+                City, CityId, ClusterMembership, Evidence, Outcome, ProposalState, ProposalStatus, Role, SupportOffer,
+                SupportRequest, TopicId, TwinLink, join_list,
             };
+            use $crate::store::rows::{CITY_COLUMNS, CityRow, EvidenceRow, LINK_COLUMNS, LinkRow, MembershipRow};
             use $crate::store::sql_workflow::now;
             use $crate::store::workflow::*;
             use $crate::store::{Page, Paging, Store, StoreError, StoreResult};
@@ -675,6 +677,274 @@ macro_rules! sql_workflow {
                     Self::audit(&mut tx, actor, change).await?;
                     tx.commit().await?;
                     Ok(after)
+                }
+
+                async fn create_city(&self, actor: &Actor, city: &City) -> StoreResult<City> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let languages = if city.languages.is_empty() {
+                        sqlx::query_scalar::<_, String>("SELECT languages FROM countries WHERE code = $1")
+                            .bind(city.country.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .ok_or_else(|| StoreError::Invalid { field: "country", reason: format!("unknown country {}", city.country) })?
+                    } else {
+                        join_list(&city.languages)
+                    };
+                    let row = sqlx::query_as::<_, CityRow>(sqlx::AssertSqlSafe(format!(
+                        "INSERT INTO cities (name, name_key, country_code, status, year_joined, languages, population, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {}",
+                        CITY_COLUMNS.replace("c.", "")
+                    )))
+                    .bind(city.name.as_str())
+                    .bind(city.name.key())
+                    .bind(city.country.as_str())
+                    .bind(city.status.name())
+                    .bind(city.status.year_joined().map(i64::from))
+                    .bind(languages)
+                    .bind(city.population)
+                    .bind(&city.source)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(format!("{} already has a city named {}", city.country, city.name.as_str())),
+                        StoreError::Invalid { .. } => StoreError::Invalid { field: "country", reason: format!("unknown country {}", city.country) },
+                        other => other,
+                    })?;
+                    let created = row.into_domain()?;
+                    let change = Change { kind: "city", entity_id: created.id.to_string(), action: "create", city: Some(created.id),
+                        before: None, after: serde_json::to_value(&created).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn update_city(&self, actor: &Actor, city: &City) -> StoreResult<City> {
+                    let before = self.get_city(city.id).await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let row = sqlx::query_as::<_, CityRow>(sqlx::AssertSqlSafe(format!(
+                        "UPDATE cities SET name = $1, name_key = $2, status = $3, year_joined = $4, languages = $5, population = $6 \
+                         WHERE id = $7 RETURNING {}",
+                        CITY_COLUMNS.replace("c.", "")
+                    )))
+                    .bind(city.name.as_str())
+                    .bind(city.name.key())
+                    .bind(city.status.name())
+                    .bind(city.status.year_joined().map(i64::from))
+                    .bind(join_list(&city.languages))
+                    .bind(city.population)
+                    .bind(city.id.0)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(format!("{} already has a city named {}", city.country, city.name.as_str())),
+                        other => other,
+                    })?;
+                    let after = row.into_domain()?;
+                    let change = Change { kind: "city", entity_id: city.id.to_string(), action: "update", city: Some(city.id),
+                        before: serde_json::to_value(&before).ok(), after: serde_json::to_value(&after).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(after)
+                }
+
+                async fn get_link(&self, id: i64) -> StoreResult<TwinLink> {
+                    sqlx::query_as::<_, LinkRow>(sqlx::AssertSqlSafe(format!("SELECT {LINK_COLUMNS} FROM twin_links l WHERE l.id = $1")))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .ok_or(StoreError::NotFound { what: "twin link", id: id.to_string() })?
+                        .into_domain()
+                }
+
+                async fn create_link(&self, actor: &Actor, link: &TwinLink) -> StoreResult<TwinLink> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    for (field, c) in [("city_a", link.a), ("city_b", link.b)] {
+                        Self::city_exists(&mut tx, c).await.map_err(|_| StoreError::Invalid { field, reason: format!("city {c} does not exist") })?;
+                    }
+                    let row = sqlx::query_as::<_, LinkRow>(sqlx::AssertSqlSafe(format!(
+                        "INSERT INTO twin_links (city_a, city_b, kind, year_signed, active, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
+                        LINK_COLUMNS.replace("l.", "")
+                    )))
+                    .bind(link.a.0)
+                    .bind(link.b.0)
+                    .bind(link.kind.name())
+                    .bind(link.year_signed.map(i64::from))
+                    .bind(link.active)
+                    .bind(&link.source)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(format!("cities {} and {} are already linked", link.a, link.b)),
+                        other => other,
+                    })?;
+                    let created = row.into_domain()?;
+                    let change = Change { kind: "twin_link", entity_id: created.id.to_string(), action: "create", city: Some(created.a),
+                        before: None, after: serde_json::to_value(&created).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn update_link(&self, actor: &Actor, link: &TwinLink) -> StoreResult<TwinLink> {
+                    let before = self.get_link(link.id).await?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let row = sqlx::query_as::<_, LinkRow>(sqlx::AssertSqlSafe(format!(
+                        "UPDATE twin_links SET kind = $1, year_signed = $2, active = $3 WHERE id = $4 RETURNING {}",
+                        LINK_COLUMNS.replace("l.", "")
+                    )))
+                    .bind(link.kind.name())
+                    .bind(link.year_signed.map(i64::from))
+                    .bind(link.active)
+                    .bind(link.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let after = row.into_domain()?;
+                    let action = if before.active && !after.active { "retire" } else { "update" };
+                    let change = Change { kind: "twin_link", entity_id: link.id.to_string(), action, city: Some(after.a),
+                        before: serde_json::to_value(&before).ok(), after: serde_json::to_value(&after).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(after)
+                }
+
+                async fn list_memberships(&self, city: Option<CityId>, topic: Option<TopicId>) -> StoreResult<Vec<ClusterMembership>> {
+                    sqlx::query_as::<_, MembershipRow>(
+                        "SELECT id, city_id, topic_id, role, period_start, period_end, source FROM cluster_memberships \
+                         WHERE ($1 IS NULL OR city_id = $1) AND ($2 IS NULL OR topic_id = $2) ORDER BY id",
+                    )
+                    .bind(city.map(|c| c.0))
+                    .bind(topic.map(|t| t.0))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(MembershipRow::into_domain)
+                    .collect()
+                }
+
+                async fn create_membership(&self, actor: &Actor, m: &ClusterMembership) -> StoreResult<ClusterMembership> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    Self::city_exists(&mut tx, m.city).await.map_err(|_| StoreError::Invalid { field: "city", reason: format!("city {} does not exist", m.city) })?;
+                    let row = sqlx::query_as::<_, MembershipRow>(
+                        "INSERT INTO cluster_memberships (city_id, topic_id, role, period_start, period_end, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, city_id, topic_id, role, period_start, period_end, source",
+                    )
+                    .bind(m.city.0)
+                    .bind(m.topic.0)
+                    .bind(m.role.name())
+                    .bind(i64::from(m.period.start))
+                    .bind(i64::from(m.period.end))
+                    .bind(&m.source)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(format!("city {} is already in that cluster for {}", m.city, m.period)),
+                        other => other,
+                    })?;
+                    let created = row.into_domain()?;
+                    let kind = match m.role {
+                        $crate::domain::ClusterRole::Coordinator => "cluster_coordinator",
+                        $crate::domain::ClusterRole::Member => "cluster_member",
+                    };
+                    sqlx::query("INSERT INTO evidence (city_id, topic_id, kind, year, level, source) VALUES ($1, $2, $3, $4, NULL, $5)")
+                        .bind(m.city.0)
+                        .bind(m.topic.0)
+                        .bind(kind)
+                        .bind(i64::from(m.period.start))
+                        .bind(&m.source)
+                        .execute(&mut *tx)
+                        .await?;
+                    let change = Change { kind: "cluster_membership", entity_id: created.id.to_string(), action: "create", city: Some(m.city),
+                        before: None, after: serde_json::to_value(&created).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn delete_membership(&self, actor: &Actor, id: i64) -> StoreResult<()> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let before = sqlx::query_as::<_, MembershipRow>(
+                        "SELECT id, city_id, topic_id, role, period_start, period_end, source FROM cluster_memberships WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound { what: "cluster membership", id: id.to_string() })?
+                    .into_domain()?;
+                    sqlx::query("DELETE FROM cluster_memberships WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let change = Change { kind: "cluster_membership", entity_id: id.to_string(), action: "retire", city: Some(before.city),
+                        before: serde_json::to_value(&before).ok(), after: None, reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_evidence(&self, q: &EvidenceQuery) -> StoreResult<Page<Evidence>> {
+                    let filters = |qb: &mut QueryBuilder<$db>| {
+                        qb.push(" FROM evidence WHERE 1 = 1");
+                        if let Some(c) = q.city {
+                            qb.push(" AND city_id = ").push_bind(c.0);
+                        }
+                        if let Some(t) = q.topic {
+                            qb.push(" AND topic_id = ").push_bind(t.0);
+                        }
+                        if let Some(k) = q.kind {
+                            qb.push(" AND kind = ").push_bind(k.name());
+                        }
+                    };
+                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                    filters(&mut count);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    let mut qb = QueryBuilder::<$db>::new("SELECT id, city_id, topic_id, kind, year, level, source");
+                    filters(&mut qb);
+                    qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(q.paging.per_page));
+                    qb.push(" OFFSET ").push_bind(q.paging.offset());
+                    let items = qb
+                        .build_query_as::<EvidenceRow>()
+                        .fetch_all(&self.pool)
+                        .await?
+                        .into_iter()
+                        .map(EvidenceRow::into_domain)
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                }
+
+                async fn create_evidence(&self, actor: &Actor, e: &Evidence) -> StoreResult<Evidence> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    Self::city_exists(&mut tx, e.city).await.map_err(|_| StoreError::Invalid { field: "city", reason: format!("city {} does not exist", e.city) })?;
+                    let row = sqlx::query_as::<_, EvidenceRow>(
+                        "INSERT INTO evidence (city_id, topic_id, kind, year, level, source) VALUES ($1, $2, $3, $4, $5, $6) \
+                         RETURNING id, city_id, topic_id, kind, year, level, source",
+                    )
+                    .bind(e.city.0)
+                    .bind(e.topic.map(|t| t.0))
+                    .bind(e.fact.kind().name())
+                    .bind(e.fact.year().map(i64::from))
+                    .bind(e.fact.level().map(i64::from))
+                    .bind(&e.source)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let created = row.into_domain()?;
+                    let change = Change { kind: "evidence", entity_id: created.id.to_string(), action: "create", city: Some(e.city),
+                        before: None, after: serde_json::to_value(&created).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn delete_evidence(&self, actor: &Actor, id: i64) -> StoreResult<()> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let before = sqlx::query_as::<_, EvidenceRow>("SELECT id, city_id, topic_id, kind, year, level, source FROM evidence WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::NotFound { what: "evidence", id: id.to_string() })?
+                        .into_domain()?;
+                    sqlx::query("DELETE FROM evidence WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    let change = Change { kind: "evidence", entity_id: id.to_string(), action: "retire", city: Some(before.city),
+                        before: serde_json::to_value(&before).ok(), after: None, reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn list_bans(&self) -> StoreResult<Vec<Ban>> {

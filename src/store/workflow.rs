@@ -9,8 +9,17 @@ use serde_json::Value;
 
 use super::{Page, Paging, StoreResult};
 use crate::domain::{
-    CityId, Outcome, ProposalState, ProposalStatus, Role, SupportOffer, SupportRequest,
+    City, CityId, ClusterMembership, Evidence, EvidenceKind, Outcome, ProposalState,
+    ProposalStatus, Role, SupportOffer, SupportRequest, TopicId, TwinLink,
 };
+
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceQuery {
+    pub city: Option<CityId>,
+    pub topic: Option<TopicId>,
+    pub kind: Option<EvidenceKind>,
+    pub paging: Paging,
+}
 
 /// Who makes a change: a token's holder, or the command line (no token).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -213,6 +222,30 @@ pub trait WorkflowStore: Send + Sync {
     ) -> StoreResult<StoredProposal>;
 
     async fn list_bans(&self) -> StoreResult<Vec<Ban>>;
+
+    /// Adds a city (its languages default to the country's when empty).
+    async fn create_city(&self, actor: &Actor, city: &City) -> StoreResult<City>;
+    /// Replaces a city's editable fields (name, status, languages, population).
+    async fn update_city(&self, actor: &Actor, city: &City) -> StoreResult<City>;
+    async fn get_link(&self, id: i64) -> StoreResult<TwinLink>;
+    async fn create_link(&self, actor: &Actor, link: &TwinLink) -> StoreResult<TwinLink>;
+    /// Replaces a link's kind, year and state (retiring = inactive).
+    async fn update_link(&self, actor: &Actor, link: &TwinLink) -> StoreResult<TwinLink>;
+    async fn list_memberships(
+        &self,
+        city: Option<CityId>,
+        topic: Option<TopicId>,
+    ) -> StoreResult<Vec<ClusterMembership>>;
+    /// Adds a membership and the evidence it is (cluster member or coordinator).
+    async fn create_membership(
+        &self,
+        actor: &Actor,
+        m: &ClusterMembership,
+    ) -> StoreResult<ClusterMembership>;
+    async fn delete_membership(&self, actor: &Actor, id: i64) -> StoreResult<()>;
+    async fn list_evidence(&self, query: &EvidenceQuery) -> StoreResult<Page<Evidence>>;
+    async fn create_evidence(&self, actor: &Actor, e: &Evidence) -> StoreResult<Evidence>;
+    async fn delete_evidence(&self, actor: &Actor, id: i64) -> StoreResult<()>;
     async fn mentor_loads(&self) -> StoreResult<Vec<MentorLoad>>;
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Page<AuditEntry>>;
 }
