@@ -101,6 +101,60 @@ async fn the_secretariat_adds_a_city_links_it_and_records_its_expertise() {
             r.body
         );
 
+        // The next strategy period brings a new cluster; an old one retires.
+        let r = api
+            .post(
+                "/api/topics",
+                Some(&sec),
+                json!({"slug": "digital", "name": "Digital Learning"}),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["kind"].clone()),
+            (StatusCode::CREATED, json!("cluster")),
+            "{}",
+            r.body
+        );
+        let gced = api
+            .get("/api/topics", None)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["slug"] == "gced")
+            .unwrap()["id"]
+            .clone();
+        let r = api
+            .call(
+                Method::PATCH,
+                &format!("/api/topics/{gced}"),
+                Some(&sec),
+                Some(json!({"retired": true})),
+            )
+            .await;
+        assert_eq!(r.body["retired"], true, "{}", r.body);
+        assert_eq!(
+            api.post(
+                "/api/topics",
+                Some(&sec),
+                json!({"slug": "digital", "name": "Again"})
+            )
+            .await
+            .status,
+            StatusCode::CONFLICT
+        );
+        let plan_id = api.get("/api/topics?kind=area_of_action", None).await.body[0]["id"].clone();
+        let r = api
+            .call(
+                Method::PATCH,
+                &format!("/api/topics/{plan_id}"),
+                Some(&sec),
+                Some(json!({"retired": true})),
+            )
+            .await;
+        assert_eq!((r.status, r.field()), (StatusCode::BAD_REQUEST, "retired"));
+
         let after = api.get("/api/stats", None).await.body;
         assert_eq!(
             after["cities"].as_i64().unwrap(),

@@ -9,7 +9,18 @@ use super::{ApiError, AppState, Caller, Params};
 use crate::domain::CityId;
 use crate::store::{AuditEntry, AuditQuery, Ban, Page};
 
-const KINDS: [&str; 6] = ["offer", "request", "run", "proposal", "token", "ban"];
+const KINDS: [&str; 10] = [
+    "city",
+    "twin_link",
+    "cluster_membership",
+    "evidence",
+    "topic",
+    "offer",
+    "request",
+    "run",
+    "proposal",
+    "token",
+];
 
 async fn list_audit(
     State(state): State<AppState>,

@@ -28,6 +28,87 @@ async fn list_topics(
     Ok(Json(topics))
 }
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTopicBody {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicPatch {
+    pub name: Option<String>,
+    pub retired: Option<bool>,
+    pub aliases: Option<Vec<String>>,
+}
+
+fn topic_name(raw: &str) -> Result<String, ApiError> {
+    crate::domain::required_text("name", raw, 120).map_err(ApiError::from)
+}
+
+/// New topics are clusters: the six areas of action are fixed by the Guidelines.
+async fn create_topic(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    super::Body(b): super::Body<NewTopicBody>,
+) -> Result<(axum::http::StatusCode, Json<Topic>), ApiError> {
+    let actor = caller.secretariat()?;
+    let topic = Topic {
+        id: crate::domain::TopicId(0),
+        slug: crate::domain::TopicSlug::parse(&b.slug)?,
+        name: topic_name(&b.name)?,
+        kind: crate::domain::TopicKind::Cluster,
+        retired: false,
+        aliases: b
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect(),
+    };
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(state.store.create_topic(&actor, &topic).await?),
+    ))
+}
+
+async fn update_topic(
+    State(state): State<AppState>,
+    caller: super::Caller,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    super::Body(p): super::Body<TopicPatch>,
+) -> Result<Json<Topic>, ApiError> {
+    let actor = caller.secretariat()?;
+    let current = state
+        .store
+        .list_topics()
+        .await?
+        .into_iter()
+        .find(|t| t.id.0 == id)
+        .ok_or_else(|| ApiError::NotFound(format!("topic {id} does not exist")))?;
+    if p.retired == Some(true) && current.kind != crate::domain::TopicKind::Cluster {
+        return Err(ApiError::invalid(
+            "retired",
+            "the six areas of action cannot be retired",
+        ));
+    }
+    let topic = Topic {
+        name: match &p.name {
+            Some(n) => topic_name(n)?,
+            None => current.name.clone(),
+        },
+        retired: p.retired.unwrap_or(current.retired),
+        aliases: p.aliases.clone().unwrap_or_else(|| current.aliases.clone()),
+        ..current
+    };
+    Ok(Json(state.store.update_topic(&actor, &topic).await?))
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/topics", get(list_topics))
+    Router::new()
+        .route("/api/topics", get(list_topics).post(create_topic))
+        .route("/api/topics/{id}", axum::routing::patch(update_topic))
 }

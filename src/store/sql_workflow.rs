@@ -947,6 +947,57 @@ macro_rules! sql_workflow {
                     Ok(())
                 }
 
+                async fn create_topic(&self, actor: &Actor, topic: &$crate::domain::Topic) -> StoreResult<$crate::domain::Topic> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let stage = match topic.kind {
+                        $crate::domain::TopicKind::AreaOfAction { stage } => Some(i64::from(stage)),
+                        $crate::domain::TopicKind::Cluster => None,
+                    };
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO topics (slug, name, kind, stage, retired, aliases) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(topic.slug.as_str())
+                    .bind(&topic.name)
+                    .bind(topic.kind.name())
+                    .bind(stage)
+                    .bind(topic.retired)
+                    .bind(join_list(&topic.aliases))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| match StoreError::from(e) {
+                        StoreError::Conflict(_) => StoreError::Conflict(format!("a topic '{}' exists already", topic.slug.as_str())),
+                        other => other,
+                    })?;
+                    let created = $crate::domain::Topic { id: TopicId(id), ..topic.clone() };
+                    let change = Change { kind: "topic", entity_id: id.to_string(), action: "create", city: None,
+                        before: None, after: serde_json::to_value(&created).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(created)
+                }
+
+                async fn update_topic(&self, actor: &Actor, topic: &$crate::domain::Topic) -> StoreResult<$crate::domain::Topic> {
+                    let before = self
+                        .list_topics()
+                        .await?
+                        .into_iter()
+                        .find(|t| t.id == topic.id)
+                        .ok_or(StoreError::NotFound { what: "topic", id: topic.id.to_string() })?;
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    sqlx::query("UPDATE topics SET name = $1, retired = $2, aliases = $3 WHERE id = $4")
+                        .bind(&topic.name)
+                        .bind(topic.retired)
+                        .bind(join_list(&topic.aliases))
+                        .bind(topic.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let change = Change { kind: "topic", entity_id: topic.id.to_string(), action: "update", city: None,
+                        before: serde_json::to_value(&before).ok(), after: serde_json::to_value(topic).ok(), reason: None };
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(topic.clone())
+                }
+
                 async fn list_bans(&self) -> StoreResult<Vec<Ban>> {
                     let rows: Vec<(i64, i64, String, String, Option<i64>)> = sqlx::query_as(
                         "SELECT mentor_id, applicant_id, reason, created_at, proposal_id FROM bans ORDER BY id",

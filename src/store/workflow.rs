@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{Page, Paging, StoreResult};
 use crate::domain::{
     City, CityId, ClusterMembership, Evidence, EvidenceKind, Outcome, ProposalState,
-    ProposalStatus, Role, SupportOffer, SupportRequest, TopicId, TwinLink,
+    ProposalStatus, Role, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -246,6 +246,10 @@ pub trait WorkflowStore: Send + Sync {
     async fn list_evidence(&self, query: &EvidenceQuery) -> StoreResult<Page<Evidence>>;
     async fn create_evidence(&self, actor: &Actor, e: &Evidence) -> StoreResult<Evidence>;
     async fn delete_evidence(&self, actor: &Actor, id: i64) -> StoreResult<()>;
+    /// Adds a topic (a new strategy period's cluster).
+    async fn create_topic(&self, actor: &Actor, topic: &Topic) -> StoreResult<Topic>;
+    /// Renames a topic, changes its aliases, retires or revives it.
+    async fn update_topic(&self, actor: &Actor, topic: &Topic) -> StoreResult<Topic>;
     async fn mentor_loads(&self) -> StoreResult<Vec<MentorLoad>>;
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Page<AuditEntry>>;
 }
