@@ -280,6 +280,17 @@ async fn walk_the_contract(store: &dyn Store) {
         (2, 2, 2)
     );
     assert!(store.offer_of(beira.id).await.unwrap().is_none());
+    assert_eq!(store.list_offers().await.unwrap(), vec![offer.clone()]);
+    assert_eq!(
+        store
+            .list_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.city)
+            .collect::<Vec<_>>(),
+        vec![beira.id]
+    );
     let request = store
         .request_of(beira.id)
         .await
