@@ -446,8 +446,9 @@ macro_rules! sql_workflow {
                     let mut stored = Vec::with_capacity(proposals.len());
                     for p in proposals {
                         let row = sqlx::query_as::<_, ProposalRow>(sqlx::AssertSqlSafe(format!(
-                            "INSERT INTO proposals AS p (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING {PROPOSAL_COLUMNS}"
+                            "INSERT INTO proposals (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING {}",
+                            PROPOSAL_COLUMNS.replace("p.", "")
                         )))
                         .bind(run.id)
                         .bind(p.mentor.0)
