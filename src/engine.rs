@@ -27,7 +27,7 @@ pub struct Network {
 }
 
 /// A city named in an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Named {
     pub id: CityId,
     pub name: String,
@@ -37,7 +37,7 @@ pub struct Named {
 /// `twinmatch path` and `GET /api/paths`: the best path's `trust` and
 /// `hops` at the top, the alternatives in `paths`, and a message when there
 /// is no path.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PathAnswer {
     pub from: Named,
     pub to: Named,
@@ -49,14 +49,15 @@ pub struct PathAnswer {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = SuggestionRole)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Applicant,
     Mentor,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestions {
     pub city: Named,
     /// Mentors for an applicant, applicants for a mentor.
@@ -64,7 +65,7 @@ pub struct Suggestions {
     pub items: Vec<Suggestion>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub city: Named,
     pub score: i64,

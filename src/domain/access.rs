@@ -3,7 +3,7 @@ use serde::Serialize;
 use super::{CityId, DomainError};
 
 /// Who is asking. A `City` role acts for one city only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "role", content = "city", rename_all = "snake_case")]
 pub enum Role {
     /// The network's coordination team: everything, including runs and overrides.

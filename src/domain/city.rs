@@ -4,7 +4,19 @@ use std::fmt;
 use super::{CountryCode, DomainError, Language, names::name_key};
 
 /// Database id of a city.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct CityId(pub i64);
 
@@ -16,7 +28,7 @@ impl fmt::Display for CityId {
 
 /// A city's display name: trimmed, single-spaced, 1..=120 characters, with a
 /// non-empty matching key (see [`name_key`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct CityName(String);
 
@@ -49,7 +61,7 @@ impl CityName {
 }
 
 /// Where a city stands towards the network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum CityStatus {
     /// A GNLC member; the year it joined when a source says so.
@@ -112,7 +124,7 @@ impl CityStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct City {
     pub id: CityId,
     pub name: CityName,

@@ -4,7 +4,9 @@ use std::fmt;
 use super::{DomainError, names::name_key};
 
 /// ISO 3166-1 alpha-2 code, stored uppercase ("MZ").
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct CountryCode(String);
 
@@ -46,7 +48,19 @@ impl fmt::Display for CountryCode {
 }
 
 /// The five UNESCO regions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Region {
     #[serde(rename = "Africa")]
     Africa,
@@ -99,7 +113,9 @@ impl Region {
 
 /// A language as an ISO 639-1 code ("en"). The five languages that matter
 /// across Africa can also be given by their English name.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Language(String);
 
@@ -153,7 +169,7 @@ impl From<Language> for String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Country {
     pub code: CountryCode,
     pub name: String,

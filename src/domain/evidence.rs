@@ -4,7 +4,7 @@ use std::fmt;
 use super::{CityId, DomainError, TopicId};
 
 /// A strategy period such as 2019-2021 (inclusive years).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 pub struct Period {
     pub start: i32,
     pub end: i32,
@@ -43,7 +43,7 @@ impl fmt::Display for Period {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClusterRole {
     Member,
@@ -71,7 +71,7 @@ impl ClusterRole {
 }
 
 /// A city's place in a thematic cluster during a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ClusterMembership {
     pub id: i64,
     pub city: CityId,
@@ -81,7 +81,7 @@ pub struct ClusterMembership {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
     LearningCityAward,
@@ -128,7 +128,7 @@ impl EvidenceKind {
 }
 
 /// What a piece of evidence says, with exactly the data its kind needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EvidenceFact {
     /// UNESCO Learning City Award of that year (members only).
@@ -250,7 +250,7 @@ impl EvidenceFact {
 /// A fact that speaks for a city's expertise. `topic` is `None` when the
 /// fact speaks for the city as a learning city in general (an award, years
 /// in the network). Expertise scores are derived from these by the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub id: i64,
     pub city: CityId,

@@ -2,7 +2,7 @@ use serde::Serialize;
 
 use super::{CityId, DomainError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     Twinning,
@@ -41,7 +41,7 @@ impl LinkKind {
 
 /// An undirected tie between two distinct cities. The ends are kept in id
 /// order (`a < b`), so one unordered pair has exactly one representation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TwinLink {
     pub id: i64,
     pub a: CityId,

@@ -4,7 +4,7 @@ use serde::Serialize;
 use super::{CityId, DomainError, Language, TopicId};
 
 /// How support is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
     ExchangeVisit,
@@ -60,7 +60,7 @@ impl AsRef<str> for Modality {
 }
 
 /// How many cities a mentor can support at once: 1..=20.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Capacity(u8);
 
@@ -87,7 +87,7 @@ impl Capacity {
 }
 
 /// How much an applicant needs a topic: 1 (nice to have) ..= 5 (urgent).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Priority(u8);
 
@@ -108,14 +108,14 @@ impl Priority {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Need {
     pub topic: TopicId,
     pub priority: Priority,
 }
 
 /// A member city's offer of support.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SupportOffer {
     pub id: i64,
     pub city: CityId,
@@ -130,7 +130,7 @@ pub struct SupportOffer {
 }
 
 /// An applicant city's request for support.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SupportRequest {
     pub id: i64,
     pub city: CityId,

@@ -3,7 +3,19 @@ use std::fmt;
 
 use super::{DomainError, names::name_key};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct TopicId(pub i64);
 
@@ -15,7 +27,9 @@ impl fmt::Display for TopicId {
 
 /// A short stable handle for a topic ("esd", "make-accessible"):
 /// lowercase ASCII letters, digits and dashes, 1..=40 characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct TopicSlug(String);
 
@@ -58,7 +72,7 @@ impl From<TopicSlug> for String {
 
 /// What a topic is: a thematic cluster, or one of the six areas of action of
 /// the Guidelines for Building Learning Cities (which carry their order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TopicKind {
     Cluster,
@@ -92,7 +106,7 @@ impl TopicKind {
 
 /// What expertise, needs and offers are about. Topics are data: clusters
 /// change between strategy periods.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Topic {
     pub id: TopicId,
     pub slug: TopicSlug,

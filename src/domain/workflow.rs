@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::DomainError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalStatus {
     Proposed,
@@ -65,7 +65,7 @@ impl ProposalStatus {
 }
 
 /// Which side of a proposal answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     Mentor,
@@ -73,7 +73,7 @@ pub enum Side {
 }
 
 /// Where a proposal stands: its status and who has accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ProposalState {
     pub status: ProposalStatus,
     pub mentor_accepted: bool,
@@ -181,7 +181,7 @@ impl Default for ProposalState {
 }
 
 /// The outcome of a completed mentorship, reported by the applicant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Outcome {
     /// 1 (poor) to 5 (excellent).
     pub rating: u8,

@@ -22,6 +22,24 @@ const KINDS: [&str; 10] = [
     "token",
 ];
 
+#[utoipa::path(
+    get,
+    path = "/api/audit",
+    tag = "secretariat",
+    params(
+        ("city" = Option<i64>, Query, description = "Changes concerning this city"),
+        ("kind" = Option<String>, Query, description = "offer, request, run, proposal, token or ban"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of the audit trail, latest first", body = Page<AuditEntry>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_audit(
     State(state): State<AppState>,
     caller: Caller,
@@ -44,6 +62,18 @@ async fn list_audit(
     Ok(Json(state.store.list_audit(&query).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/bans",
+    tag = "secretariat",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The pairs excluded from later runs", body = Vec<Ban>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_bans(
     State(state): State<AppState>,
     caller: Caller,

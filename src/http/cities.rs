@@ -12,6 +12,27 @@ use crate::domain::{
 };
 use crate::store::{CityQuery, CitySort, LinkQuery, LinkView, Page, Paging};
 
+#[utoipa::path(
+    get,
+    path = "/api/cities",
+    tag = "network",
+    params(
+        ("status" = Option<String>, Query, description = "member, applicant or partner"),
+        ("country" = Option<CountryCode>, Query, description = "ISO 3166-1 alpha-2 code"),
+        ("region" = Option<Region>, Query, description = "A UNESCO region, by label or slug (arab-states)"),
+        ("ldc" = Option<bool>, Query, description = "In a least developed country"),
+        ("african" = Option<bool>, Query, description = "In an African country"),
+        ("q" = Option<String>, Query, description = "Part of the name or an alias (accents and case ignored)"),
+        ("sort" = Option<String>, Query, description = "name (default), id or country"),
+        ("order" = Option<String>, Query, description = "asc (default) or desc"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "One page of cities", body = Page<City>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_cities(
     State(state): State<AppState>,
     params: Params,
@@ -53,7 +74,7 @@ async fn list_cities(
     Ok(Json(state.store.list_cities(&query).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CityDetail {
     #[serde(flatten)]
     city: City,
@@ -65,6 +86,17 @@ struct CityDetail {
     request: Option<SupportRequest>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/cities/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "City id")),
+    responses(
+        (status = 200, description = "The city with its country, links, clusters, evidence, offer and request", body = CityDetail),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_city(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -5,6 +5,20 @@ use axum::{Json, Router, extract::State, routing::get};
 use super::{ApiError, AppState, Params};
 use crate::domain::{Country, Region};
 
+#[utoipa::path(
+    get,
+    path = "/api/countries",
+    tag = "network",
+    params(
+        ("region" = Option<Region>, Query, description = "A UNESCO region, by label or slug"),
+        ("ldc" = Option<bool>, Query, description = "Least developed countries only (or none)"),
+        ("african" = Option<bool>, Query, description = "African countries only (or none)"),
+    ),
+    responses(
+        (status = 200, description = "The countries", body = Vec<Country>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_countries(
     State(state): State<AppState>,
     params: Params,

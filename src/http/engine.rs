@@ -47,6 +47,22 @@ fn city_id(field: &str, raw: &str) -> Result<CityId, ApiError> {
         .map_err(|_| ApiError::invalid(field, format!("'{raw}' is not a city id (a number)")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/paths",
+    tag = "engine",
+    params(
+        ("from" = i64, Query, description = "City id of one end (required)"),
+        ("to" = i64, Query, description = "City id of the other end (required)"),
+        ("k" = Option<usize>, Query, description = "How many paths, 1 to 10 (default 3)"),
+        ("max_hops" = Option<usize>, Query, description = "Hop limit, 1 to 6 (default 3)"),
+    ),
+    responses(
+        (status = 200, description = "The most trusted chains of existing ties between two cities (none: `message` says why)", body = PathAnswer),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_paths(
     State(state): State<AppState>,
     params: Params,
@@ -79,6 +95,18 @@ async fn get_paths(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/cities/{id}/plan",
+    tag = "engine",
+    params(("id" = i64, Path, description = "City id of an applicant")),
+    responses(
+        (status = 200, description = "The applicant's staged plan, with mentors per stage and the readiness checklist", body = Plan),
+        (status = 400, description = "The id is not a number, or a query parameter was given", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The city has no support request", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_plan(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -103,6 +131,21 @@ async fn get_plan(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/cities/{id}/suggestions",
+    tag = "engine",
+    params(
+        ("id" = i64, Path, description = "City id"),
+        ("n" = Option<usize>, Query, description = "How many, 1 to 50 (default 5)"),
+    ),
+    responses(
+        (status = 200, description = "Mentors for an applicant, or applicants for a mentor, best first", body = Suggestions),
+        (status = 400, description = "The id or a query parameter is wrong", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The city has neither an offer nor a request", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_suggestions(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{ApiError, AppState};
 use crate::store::Backend;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Health {
     status: &'static str,
     backend: Backend,
@@ -14,6 +14,14 @@ struct Health {
     version: &'static str,
 }
 
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "service",
+    responses(
+        (status = 200, description = "Alive; the database backend and schema version", body = Health),
+    ),
+)]
 async fn get_health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     Ok(Json(Health {
         status: "ok",

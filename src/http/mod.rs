@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod health;
 mod offers;
+pub mod openapi;
 mod params;
 mod proposals;
 mod requests;
@@ -60,6 +61,7 @@ pub fn app(store: Arc<dyn Db>) -> Router {
         .merge(proposals::router())
         .merge(audit::router())
         .merge(tokens::router())
+        .merge(openapi::router())
         .fallback(|| async {
             ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into())
         })

@@ -13,7 +13,7 @@ use super::{ApiError, AppState, Body, Caller, Params};
 use crate::domain::{Capacity, CityId, SupportOffer};
 use crate::store::Page;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferBody {
     /// Required when creating; must match when replacing.
@@ -59,6 +59,22 @@ async fn find(state: &AppState, id: i64) -> Result<SupportOffer, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("offer {id} does not exist")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/offers",
+    tag = "offers",
+    params(
+        ("city" = Option<i64>, Query, description = "City id"),
+        ("topic" = Option<String>, Query, description = "A topic's slug or name"),
+        ("language" = Option<crate::domain::Language>, Query, description = "An ISO 639-1 code (or English, French, Arabic, Portuguese, Spanish)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "One page of offers", body = Page<SupportOffer>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_offers(
     State(state): State<AppState>,
     params: Params,
@@ -76,6 +92,22 @@ async fn list_offers(
     Ok(Json(page(offers, paging)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/offers",
+    tag = "offers",
+    security(("bearer" = [])),
+    request_body = OfferBody,
+    responses(
+        (status = 201, description = "The offer, created", body = SupportOffer),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The city already has an offer", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_offer(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,6 +131,17 @@ async fn create_offer(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/offers/{id}",
+    tag = "offers",
+    params(("id" = i64, Path, description = "Offer id")),
+    responses(
+        (status = 200, description = "The offer", body = SupportOffer),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such offer", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_offer(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -106,6 +149,23 @@ async fn get_offer(
     Ok(Json(find(&state, id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/offers/{id}",
+    tag = "offers",
+    params(("id" = i64, Path, description = "Offer id")),
+    security(("bearer" = [])),
+    request_body = OfferBody,
+    responses(
+        (status = 200, description = "The offer, replaced", body = SupportOffer),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such offer", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn replace_offer(
     State(state): State<AppState>,
     caller: Caller,
@@ -124,6 +184,20 @@ async fn replace_offer(
     Ok(Json(state.store.put_offer(&actor, &offer).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/offers/{id}",
+    tag = "offers",
+    params(("id" = i64, Path, description = "Offer id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The offer is retired"),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such offer", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn retire_offer(
     State(state): State<AppState>,
     caller: Caller,

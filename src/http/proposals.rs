@@ -17,17 +17,18 @@ use crate::domain::{
 use crate::service::side_of;
 use crate::store::{Actor, Page, ProposalQuery, ProposalUpdate, StoreError, StoredProposal};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
     /// The version of the proposal being answered (from the last read).
     pub version: i64,
     /// Which side the secretariat answers for (a city answers for itself).
+    #[schema(value_type = Option<Side>)]
     pub side: Option<String>,
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteBody {
     pub version: i64,
@@ -35,7 +36,7 @@ pub struct CompleteBody {
     pub report: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
     pub version: i64,
@@ -144,6 +145,24 @@ async fn answerable(
     Ok((p, actor))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/proposals/{id}/accept",
+    tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id")),
+    security(("bearer" = [])),
+    request_body = AnswerBody,
+    responses(
+        (status = 200, description = "The proposal, accepted by one side (both: active)", body = StoredProposal),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or a city that is neither side", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn accept(
     State(state): State<AppState>,
     caller: Caller,
@@ -166,6 +185,24 @@ async fn accept(
     commit(&state, &actor, &p, b.version, "accept", update).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/proposals/{id}/decline",
+    tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id")),
+    security(("bearer" = [])),
+    request_body = AnswerBody,
+    responses(
+        (status = 200, description = "The proposal, declined: the pair is banned from later runs", body = StoredProposal),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or a city that is neither side", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn decline(
     State(state): State<AppState>,
     caller: Caller,
@@ -199,6 +236,24 @@ fn matched_topics(p: &StoredProposal) -> Vec<TopicId> {
         .unwrap_or_default()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/proposals/{id}/complete",
+    tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id")),
+    security(("bearer" = [])),
+    request_body = CompleteBody,
+    responses(
+        (status = 200, description = "The mentorship, completed with its outcome", body = StoredProposal),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or a city that is neither side", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn complete(
     State(state): State<AppState>,
     caller: Caller,
@@ -243,6 +298,24 @@ async fn complete(
     commit(&state, &actor, &p, b.version, "complete", update).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/proposals/{id}/cancel",
+    tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id")),
+    security(("bearer" = [])),
+    request_body = CancelBody,
+    responses(
+        (status = 200, description = "The proposal, cancelled", body = StoredProposal),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`)", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
@@ -263,6 +336,24 @@ async fn cancel(
     commit(&state, &actor, &p, b.version, "cancel", update).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/proposals",
+    tag = "proposals",
+    params(
+        ("run" = Option<i64>, Query, description = "Run id"),
+        ("city" = Option<i64>, Query, description = "Either side's city id"),
+        ("status" = Option<ProposalStatus>, Query, description = "Workflow status"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of proposals (of published runs, except for the secretariat)", body = Page<StoredProposal>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_proposals(
     State(state): State<AppState>,
     caller: Caller,
@@ -279,6 +370,19 @@ async fn list_proposals(
     Ok(Json(state.store.list_proposals(&query).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/proposals/{id}",
+    tag = "proposals",
+    params(("id" = i64, Path, description = "Proposal id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The proposal", body = StoredProposal),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_proposal(
     State(state): State<AppState>,
     caller: Caller,

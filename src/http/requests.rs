@@ -13,14 +13,14 @@ use super::{ApiError, AppState, Body, Caller, Params};
 use crate::domain::{CityId, Need, Priority, SupportRequest};
 use crate::store::Page;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NeedBody {
     pub topic: String,
     pub priority: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
     /// Required when creating; must match when replacing.
@@ -80,6 +80,22 @@ async fn find(state: &AppState, id: i64) -> Result<SupportRequest, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("request {id} does not exist")))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/requests",
+    tag = "requests",
+    params(
+        ("city" = Option<i64>, Query, description = "City id"),
+        ("topic" = Option<String>, Query, description = "A topic's slug or name"),
+        ("language" = Option<crate::domain::Language>, Query, description = "An ISO 639-1 code (or English, French, Arabic, Portuguese, Spanish)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "One page of requests", body = Page<SupportRequest>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_requests(
     State(state): State<AppState>,
     params: Params,
@@ -103,6 +119,22 @@ async fn list_requests(
     Ok(Json(page(requests, paging)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/requests",
+    tag = "requests",
+    security(("bearer" = [])),
+    request_body = RequestBody,
+    responses(
+        (status = 201, description = "The request, created", body = SupportRequest),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The city already has a request", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_request(
     State(state): State<AppState>,
     caller: Caller,
@@ -126,6 +158,17 @@ async fn create_request(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/requests/{id}",
+    tag = "requests",
+    params(("id" = i64, Path, description = "Request id")),
+    responses(
+        (status = 200, description = "The request", body = SupportRequest),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such request", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_request(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -133,6 +176,23 @@ async fn get_request(
     Ok(Json(find(&state, id).await?))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/requests/{id}",
+    tag = "requests",
+    params(("id" = i64, Path, description = "Request id")),
+    security(("bearer" = [])),
+    request_body = RequestBody,
+    responses(
+        (status = 200, description = "The request, replaced", body = SupportRequest),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such request", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn replace_request(
     State(state): State<AppState>,
     caller: Caller,
@@ -151,6 +211,20 @@ async fn replace_request(
     Ok(Json(state.store.put_request(&actor, &request).await?))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/requests/{id}",
+    tag = "requests",
+    params(("id" = i64, Path, description = "Request id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The request is retired"),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such request", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn retire_request(
     State(state): State<AppState>,
     caller: Caller,

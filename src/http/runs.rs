@@ -18,7 +18,7 @@ use crate::matching::{
 use crate::service;
 use crate::store::{NewProposal, Override, Page, StoredProposal, StoredRun};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideBody {
     pub mentor: i64,
@@ -26,15 +26,19 @@ pub struct OverrideBody {
     pub reason: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RunBody {
     /// score, coverage (default) or stable
+    #[schema(value_type = Option<crate::matching::Mode>)]
     pub mode: Option<String>,
     /// Priority tiers, highest first (default: ldc_african, ldc_or_african).
+    #[schema(value_type = Option<Vec<crate::matching::TierRule>>)]
     pub tiers: Option<Vec<String>>,
     pub weights: Option<ScoreWeights>,
+    #[schema(default = json!([]))]
     pub locks: Vec<OverrideBody>,
+    #[schema(default = json!([]))]
     pub bans: Vec<OverrideBody>,
     /// Keep as many pairs of the previous run as possible.
     pub prefer_previous: bool,
@@ -111,6 +115,22 @@ fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) ->
         .collect()
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/runs",
+    tag = "runs",
+    security(("bearer" = [])),
+    request_body = RunBody,
+    responses(
+        (status = 201, description = "The run, its proposals and its summary", body = crate::http::openapi::CreatedRun),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The engine cannot solve the round as asked", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_run(
     State(state): State<AppState>,
     caller: Caller,
@@ -254,6 +274,21 @@ async fn create_run(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/runs",
+    tag = "runs",
+    params(
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of runs, latest first (unpublished runs only for the secretariat)", body = Page<StoredRun>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_runs(
     State(state): State<AppState>,
     caller: Caller,
@@ -278,6 +313,19 @@ async fn visible_run(state: &AppState, caller: &Caller, id: i64) -> Result<Store
     Ok(run)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/runs/{id}",
+    tag = "runs",
+    params(("id" = i64, Path, description = "Run id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The run and its proposals", body = crate::http::openapi::RunDetail),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such run, or not published yet", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_run(
     State(state): State<AppState>,
     caller: Caller,
@@ -291,6 +339,22 @@ async fn get_run(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/runs/{id}/diff",
+    tag = "runs",
+    params(
+        ("id" = i64, Path, description = "Run id"),
+        ("against" = i64, Query, description = "The run to compare with (required)"),
+    ),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The pairs the run kept, added and removed compared with `against`", body = crate::http::openapi::RunDiffView),
+        (status = 400, description = "The id, `against` or another query parameter is wrong", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such run, or not published yet", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn diff_runs(
     State(state): State<AppState>,
     caller: Caller,
@@ -315,6 +379,21 @@ async fn diff_runs(
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/runs/{id}/publish",
+    tag = "runs",
+    params(("id" = i64, Path, description = "Run id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The run, published: its proposals go to the cities", body = StoredRun),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such run", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The run is already published", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn publish_run(
     State(state): State<AppState>,
     caller: Caller,

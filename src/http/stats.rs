@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{ApiError, AppState, Params};
 use crate::store::{MentorLoad, Stats};
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct StatsView {
     #[serde(flatten)]
     counts: Stats,
@@ -18,6 +18,15 @@ struct StatsView {
     mentor_load: Vec<MentorLoad>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/stats",
+    tag = "service",
+    responses(
+        (status = 200, description = "Counts, coverage of the latest run and mentor load", body = StatsView),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn get_stats(
     State(state): State<AppState>,
     params: Params,

@@ -11,7 +11,7 @@ use super::{ApiError, AppState, Body, Caller};
 use crate::domain::{CityId, Role};
 use crate::store::TokenInfo;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     pub role: String,
@@ -20,6 +20,21 @@ pub struct TokenBody {
     pub label: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/tokens",
+    tag = "secretariat",
+    security(("bearer" = [])),
+    request_body = TokenBody,
+    responses(
+        (status = 201, description = "The token: its secret is shown this once", body = crate::http::openapi::CreatedToken),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,6 +66,17 @@ async fn create_token(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/tokens",
+    tag = "secretariat",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every token (never its secret)", body = Vec<TokenInfo>),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_tokens(
     State(state): State<AppState>,
     caller: Caller,
@@ -59,6 +85,21 @@ async fn list_tokens(
     Ok(Json(state.store.list_tokens().await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/tokens/{id}/revoke",
+    tag = "secretariat",
+    params(("id" = i64, Path, description = "Token id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The token, revoked", body = TokenInfo),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such token", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The token is already revoked", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,

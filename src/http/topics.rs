@@ -5,6 +5,19 @@ use axum::{Json, Router, extract::State, routing::get};
 use super::{ApiError, AppState, Params};
 use crate::domain::Topic;
 
+#[utoipa::path(
+    get,
+    path = "/api/topics",
+    tag = "network",
+    params(
+        ("kind" = Option<String>, Query, description = "cluster or area_of_action"),
+        ("retired" = Option<bool>, Query, description = "Retired clusters only (or current ones only)"),
+    ),
+    responses(
+        (status = 200, description = "Clusters and areas of action, areas in stage order", body = Vec<Topic>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_topics(
     State(state): State<AppState>,
     params: Params,

@@ -6,6 +6,23 @@ use super::{ApiError, AppState, Params};
 use crate::domain::{CityId, CountryCode, LinkKind};
 use crate::store::{LinkQuery, LinkView, Page};
 
+#[utoipa::path(
+    get,
+    path = "/api/twin-links",
+    tag = "network",
+    params(
+        ("city" = Option<i64>, Query, description = "Links with this city at either end"),
+        ("country" = Option<CountryCode>, Query, description = "Links with an end in this country"),
+        ("kind" = Option<LinkKind>, Query, description = "The kind of link"),
+        ("active" = Option<bool>, Query, description = "Only active (or inactive) links"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "One page of twin links with the names of their ends", body = Page<LinkView>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_twin_links(
     State(state): State<AppState>,
     params: Params,

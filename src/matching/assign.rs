@@ -23,7 +23,7 @@ use super::flow::{self, ApplicantSlots, BMatchProblem, CandidateArc};
 use super::score::{Exclusion, Market, PairScore, exclusion};
 use crate::domain::CityId;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     Score,
@@ -46,7 +46,7 @@ impl Mode {
 }
 
 /// Which applicants a priority tier holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TierRule {
     /// In a least developed country in Africa.
@@ -96,7 +96,19 @@ impl PriorityTiers {
 }
 
 /// A mentor city and an applicant city.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub struct Pair {
     pub mentor: CityId,
     pub applicant: CityId,

@@ -46,7 +46,7 @@ impl Default for PlanParams {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StageStatus {
     /// The applicant's own evidence covers it.
@@ -57,7 +57,7 @@ pub enum StageStatus {
     Suggested,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StageMentor {
     pub mentor: CityId,
     pub name: String,
@@ -73,7 +73,7 @@ pub struct StageMentor {
     pub full: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Stage {
     pub order: usize,
     pub topic: TopicId,
@@ -89,7 +89,7 @@ pub struct Stage {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Readiness {
     Done,
@@ -98,7 +98,7 @@ pub enum Readiness {
     NotRecorded,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReadinessItem {
     pub item: &'static str,
     pub label: &'static str,
@@ -106,7 +106,7 @@ pub struct ReadinessItem {
     pub basis: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Plan {
     pub applicant: CityId,
     pub name: String,

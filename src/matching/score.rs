@@ -26,7 +26,7 @@ use crate::domain::{
 use crate::graph::{NetworkGraph, TrustModel, TrustPath};
 
 /// Points per component at a perfect fit; they sum to at most 10,000.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ScoreWeights {
     pub topic_fit: i64,
@@ -146,7 +146,7 @@ pub struct Applicant {
     pub request: SupportRequest,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentName {
     TopicFit,
@@ -155,7 +155,7 @@ pub enum ComponentName {
     RegionalProximity,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Component {
     pub name: ComponentName,
     pub points: i64,
@@ -165,7 +165,7 @@ pub struct Component {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TopicMatch {
     pub topic: TopicId,
     pub slug: String,
@@ -174,7 +174,7 @@ pub struct TopicMatch {
 }
 
 /// Why a score is what it is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Explanation {
     /// Sum exactly to the score.
     pub components: Vec<Component>,
@@ -186,7 +186,7 @@ pub struct Explanation {
     pub shared_modalities: Vec<Modality>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PairScore {
     pub applicant: CityId,
     pub mentor: CityId,

@@ -10,7 +10,7 @@ use crate::domain::{
 };
 
 /// One page of a list, with what a client needs to fetch the next.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -77,7 +77,7 @@ pub struct LinkQuery {
 }
 
 /// A city named in passing: enough to show and link to it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct CityRef {
     pub id: CityId,
     pub name: String,
@@ -85,7 +85,7 @@ pub struct CityRef {
 }
 
 /// A twin link with the names of its ends.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct LinkView {
     #[serde(flatten)]
     pub link: TwinLink,
@@ -94,7 +94,7 @@ pub struct LinkView {
 }
 
 /// Counts for `/api/stats`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Stats {
     pub cities: i64,
     pub members: i64,

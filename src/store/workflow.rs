@@ -36,7 +36,7 @@ impl Actor {
     };
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     pub id: i64,
     #[serde(flatten)]
@@ -46,7 +46,7 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: String,
@@ -81,13 +81,18 @@ pub struct Change<'a> {
     pub reason: Option<&'a str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredRun {
     pub id: i64,
     pub created_at: String,
     pub created_by: Option<i64>,
     pub mode: String,
+    /// The parameters as run: mode, tiers, weights, locks, bans,
+    /// prefer_previous, previous_run.
     pub params: Value,
+    /// What the run achieved: applicants, applicants_covered, max_coverable,
+    /// pairs, committed, total_score, blocking_pairs, coverage, unmatched,
+    /// diff, previous_run.
     pub summary: Value,
     pub published_at: Option<String>,
 }
@@ -101,13 +106,14 @@ pub struct NewProposal {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredProposal {
     pub id: i64,
     pub run_id: i64,
     pub mentor: CityId,
     pub applicant: CityId,
     pub score: i64,
+    #[schema(value_type = crate::matching::score::Explanation)]
     pub explanation: Value,
     pub locked: bool,
     #[serde(flatten)]
@@ -151,7 +157,7 @@ pub struct Override {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Ban {
     pub mentor: CityId,
     pub applicant: CityId,
@@ -162,7 +168,7 @@ pub struct Ban {
 
 /// How many applicants a mentor carries now (accepted or active
 /// proposals) and over all runs (every proposal ever made to it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MentorLoad {
     pub mentor: CityId,
     pub now: i64,
