@@ -195,6 +195,8 @@ pub enum ErrorCode {
     Conflict,
     /// 409: the proposal changed since it was read; `current` is its state now.
     VersionConflict,
+    /// 409: the workflow forbids this step from the proposal's state; `current` is its state now.
+    InvalidTransition,
     /// 500: the details are in the server log.
     Internal,
 }

@@ -76,15 +76,9 @@ fn stale(e: StoreError, state_now: Option<StoredProposal>) -> ApiError {
     }
 }
 
-/// Applies a transition computed from the current state, guarded by version.
-async fn commit(
-    state: &AppState,
-    actor: &Actor,
-    p: &StoredProposal,
-    version: i64,
-    action: &'static str,
-    update: ProposalUpdate,
-) -> Result<Json<StoredProposal>, ApiError> {
+/// A stale answer is refused before anything else: the caller must read
+/// the proposal again, whatever it now allows.
+fn check_version(p: &StoredProposal, version: i64) -> Result<(), ApiError> {
     if version != p.version {
         return Err(ApiError::Stale {
             message: format!(
@@ -94,6 +88,18 @@ async fn commit(
             current: serde_json::to_value(p).unwrap_or_default(),
         });
     }
+    Ok(())
+}
+
+/// Applies a transition computed from the current state, guarded by version.
+async fn commit(
+    state: &AppState,
+    actor: &Actor,
+    p: &StoredProposal,
+    version: i64,
+    action: &'static str,
+    update: ProposalUpdate,
+) -> Result<Json<StoredProposal>, ApiError> {
     match state
         .store
         .update_proposal(actor, p.id, version, action, &update)
@@ -171,6 +177,7 @@ async fn accept(
 ) -> Result<Json<StoredProposal>, ApiError> {
     let (p, actor) = answerable(&state, &caller, id).await?;
     let side = side(actor.role, &p, b.side.as_deref())?;
+    check_version(&p, b.version)?;
     let next = p
         .state
         .accept(side)
@@ -211,6 +218,7 @@ async fn decline(
 ) -> Result<Json<StoredProposal>, ApiError> {
     let (p, actor) = answerable(&state, &caller, id).await?;
     side(actor.role, &p, b.side.as_deref())?;
+    check_version(&p, b.version)?;
     let reason = required_text("reason", b.reason.as_deref().unwrap_or(""), 500)?;
     let next = p.state.decline().map_err(|e| forbidden_transition(e, &p))?;
     let update = ProposalUpdate {
@@ -264,6 +272,7 @@ async fn complete(
     if let Role::City(_) = actor.role {
         side(actor.role, &p, None)?;
     }
+    check_version(&p, b.version)?;
     let outcome = Outcome::parse(b.rating, &b.report)?;
     let next: ProposalState = p
         .state
@@ -324,6 +333,7 @@ async fn cancel(
 ) -> Result<Json<StoredProposal>, ApiError> {
     let actor = caller.secretariat()?;
     let (p, _) = load(&state, &caller, id).await?;
+    check_version(&p, b.version)?;
     let reason = required_text("reason", &b.reason, 500)?;
     let next = p.state.cancel().map_err(|e| forbidden_transition(e, &p))?;
     let update = ProposalUpdate {
