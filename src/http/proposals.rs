@@ -164,7 +164,7 @@ async fn answerable(
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "An observer token, or a city that is neither side", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict` or `invalid_transition`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
         (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
         (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
     ),
@@ -182,13 +182,7 @@ async fn accept(
         .state
         .accept(side)
         .map_err(|e| forbidden_transition(e, &p))?;
-    let update = ProposalUpdate {
-        state: next,
-        reason: None,
-        outcome: None,
-        ban: false,
-        evidence: vec![],
-    };
+    let update = ProposalUpdate::to(next);
     commit(&state, &actor, &p, b.version, "accept", update).await
 }
 
@@ -205,7 +199,7 @@ async fn accept(
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "An observer token, or a city that is neither side", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict` or `invalid_transition`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
         (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
         (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
     ),
@@ -222,11 +216,9 @@ async fn decline(
     let reason = required_text("reason", b.reason.as_deref().unwrap_or(""), 500)?;
     let next = p.state.decline().map_err(|e| forbidden_transition(e, &p))?;
     let update = ProposalUpdate {
-        state: next,
         reason: Some(reason),
-        outcome: None,
         ban: true,
-        evidence: vec![],
+        ..ProposalUpdate::to(next)
     };
     commit(&state, &actor, &p, b.version, "decline", update).await
 }
@@ -257,7 +249,7 @@ fn matched_topics(p: &StoredProposal) -> Vec<TopicId> {
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "An observer token, or a city that is neither side", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict` or `invalid_transition`, with `current`); or its run is not published (`conflict`)", body = crate::http::openapi::ErrorBody),
         (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
         (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
     ),
@@ -298,11 +290,9 @@ async fn complete(
         })
         .collect();
     let update = ProposalUpdate {
-        state: next,
-        reason: None,
         outcome: Some(outcome),
-        ban: false,
         evidence,
+        ..ProposalUpdate::to(next)
     };
     commit(&state, &actor, &p, b.version, "complete", update).await
 }
@@ -320,7 +310,7 @@ async fn complete(
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such proposal, or its run is not published yet", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict`, with `current`)", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The proposal is at another `version` or in a state that forbids this (`version_conflict` or `invalid_transition`, with `current`)", body = crate::http::openapi::ErrorBody),
         (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
         (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
     ),
@@ -337,11 +327,8 @@ async fn cancel(
     let reason = required_text("reason", &b.reason, 500)?;
     let next = p.state.cancel().map_err(|e| forbidden_transition(e, &p))?;
     let update = ProposalUpdate {
-        state: next,
         reason: Some(reason),
-        outcome: None,
-        ban: false,
-        evidence: vec![],
+        ..ProposalUpdate::to(next)
     };
     commit(&state, &actor, &p, b.version, "cancel", update).await
 }

@@ -147,6 +147,19 @@ pub struct ProposalUpdate {
     pub evidence: Vec<crate::domain::Evidence>,
 }
 
+impl ProposalUpdate {
+    /// A move to `state` with no reason, outcome, ban or evidence.
+    pub fn to(state: ProposalState) -> Self {
+        Self {
+            state,
+            reason: None,
+            outcome: None,
+            ban: false,
+            evidence: Vec::new(),
+        }
+    }
+}
+
 /// A secretariat override of the engine in a run, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Override {
