@@ -25,3 +25,5 @@ pub mod seed;
 pub mod service;
 /// The `Store` trait, its SQLite and PostgreSQL backends, and the CSV import.
 pub mod store;
+/// The pages for people (maud): overview, applicants, cities, rounds, proposals, plans.
+pub mod web;

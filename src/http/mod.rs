@@ -45,6 +45,7 @@ pub struct AppState {
 
 /// The whole HTTP application.
 pub fn app(store: Arc<dyn Db>) -> Router {
+    let state = AppState { store };
     Router::new()
         .merge(health::router())
         .merge(stats::router())
@@ -62,9 +63,8 @@ pub fn app(store: Arc<dyn Db>) -> Router {
         .merge(audit::router())
         .merge(tokens::router())
         .merge(openapi::router())
-        .fallback(|| async {
-            ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into())
-        })
+        .merge(crate::web::router(state.clone()))
+        .fallback(fallback)
         // Bodies are small JSON documents; slow requests give up.
         .layer(DefaultBodyLimit::max(256 * 1024))
         .layer(TimeoutLayer::with_status_code(
@@ -72,7 +72,22 @@ pub fn app(store: Arc<dyn Db>) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
-        .with_state(AppState { store })
+        .with_state(state)
+}
+
+/// A path nothing serves: a JSON error under `/api`, a page elsewhere.
+async fn fallback(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        ApiError::NotFound("no such route; the API lives under /api (see /api/stats)".into())
+            .into_response()
+    } else {
+        crate::web::not_found(&state, &headers, uri.path()).await
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains.

@@ -288,6 +288,47 @@ macro_rules! sql_workflow {
                     Ok(after)
                 }
 
+                async fn create_session(&self, session_hash: &str, token_id: i64, expires_at: &str) -> StoreResult<()> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                        .bind(now())
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO sessions (session_hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(session_hash)
+                    .bind(token_id)
+                    .bind(now())
+                    .bind(expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn session_token(&self, session_hash: &str) -> StoreResult<Option<TokenInfo>> {
+                    sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(format!(
+                        "SELECT {TOKEN_COLUMNS} FROM tokens WHERE revoked_at IS NULL AND id = \
+                         (SELECT token_id FROM sessions WHERE session_hash = $1 AND expires_at > $2)"
+                    )))
+                    .bind(session_hash)
+                    .bind(now())
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(TokenRow::into_info)
+                    .transpose()
+                }
+
+                async fn end_session(&self, session_hash: &str) -> StoreResult<()> {
+                    sqlx::query("DELETE FROM sessions WHERE session_hash = $1 OR expires_at <= $2")
+                        .bind(session_hash)
+                        .bind(now())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
                 async fn put_offer(&self, actor: &Actor, offer: &SupportOffer) -> StoreResult<SupportOffer> {
                     let before = self.offer_of(offer.city).await?;
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;

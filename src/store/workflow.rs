@@ -202,6 +202,18 @@ pub trait WorkflowStore: Send + Sync {
     async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>>;
     async fn revoke_token(&self, actor: &Actor, id: i64) -> StoreResult<TokenInfo>;
 
+    /// Opens a web session for a live token until `expires_at` (RFC 3339).
+    async fn create_session(
+        &self,
+        session_hash: &str,
+        token_id: i64,
+        expires_at: &str,
+    ) -> StoreResult<()>;
+    /// The live token behind an unexpired session.
+    async fn session_token(&self, session_hash: &str) -> StoreResult<Option<TokenInfo>>;
+    /// Ends a session (and sweeps expired ones); ending an unknown one is no error.
+    async fn end_session(&self, session_hash: &str) -> StoreResult<()>;
+
     /// Creates or replaces the offer of `offer.city`.
     async fn put_offer(&self, actor: &Actor, offer: &SupportOffer) -> StoreResult<SupportOffer>;
     async fn retire_offer(&self, actor: &Actor, city: CityId) -> StoreResult<()>;
