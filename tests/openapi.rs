@@ -372,6 +372,23 @@ async fn documented_query_parameters_are_those_the_handlers_accept() {
     }
 }
 
+#[tokio::test]
+async fn every_path_id_is_documented_as_an_integer() {
+    let api = Api::empty().await;
+    let doc = api.document().await;
+    let mut ids = 0;
+    for ((method, path), op) in operations(&doc) {
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            if p["in"] == "path" {
+                assert_eq!(p["name"], "id", "{method} {path}");
+                assert_eq!(p["schema"]["type"], "integer", "{method} {path}: {p}");
+                ids += 1;
+            }
+        }
+    }
+    assert!(ids >= 25, "only {ids} path ids");
+}
+
 // ---------------------------------------------------------------------------
 // The document is valid.
 
@@ -1693,6 +1710,22 @@ async fn answers_match_the_documented_schemas() {
         None,
         None
     );
+    for (method, path, uri) in [
+        ("get", "/api/offers/{id}", "/api/offers/abc"),
+        ("get", "/api/twin-links/{id}", "/api/twin-links/1.5"),
+        ("post", "/api/runs/{id}/publish", "/api/runs/x/publish"),
+    ] {
+        let a = api.send(method, uri, sec, None).await;
+        v.answer(method, path, &a);
+        assert_eq!(
+            (
+                a.json["error"]["code"].as_str(),
+                a.json["error"]["field"].as_str()
+            ),
+            (Some("invalid_parameter"), Some("id")),
+            "{uri}"
+        );
+    }
     call!(
         api,
         v,

@@ -1,11 +1,11 @@
 //! `GET /api/cities` (filters, sorting, pagination) and `GET /api/cities/{id}`
 //! (the city with its country, links, clusters, evidence, offer and request).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, AppState, Id, Params};
 use crate::domain::{
     City, CityId, ClusterMembership, Country, CountryCode, Evidence, Region, SupportOffer,
     SupportRequest, names::name_key,
@@ -97,14 +97,8 @@ struct CityDetail {
         (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_city(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<CityDetail>, ApiError> {
-    let id = id
-        .parse::<i64>()
-        .map(CityId)
-        .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a city id (a number)")))?;
+async fn get_city(State(state): State<AppState>, Id(id): Id) -> Result<Json<CityDetail>, ApiError> {
+    let id = CityId(id);
     let store = &state.store;
     let city = store.get_city(id).await?;
     let country_detail = store
@@ -236,13 +230,10 @@ async fn create_city(
 async fn update_city(
     State(state): State<AppState>,
     caller: super::Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     super::Body(p): super::Body<CityPatch>,
 ) -> Result<Json<City>, ApiError> {
-    let id = id
-        .parse::<i64>()
-        .map(CityId)
-        .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a city id")))?;
+    let id = CityId(id);
     let current = state.store.get_city(id).await?;
     let actor = if p.status.is_some() || p.year_joined.is_some() {
         caller.secretariat()?

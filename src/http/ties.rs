@@ -4,14 +4,14 @@
 //! `GET/PATCH/DELETE`, `/api/cluster-memberships`, `/api/evidence`. Every
 //! write is audited.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::support::topic_id;
-use super::{ApiError, AppState, Body, Caller, Params};
+use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{
     CityId, ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, LinkKind, Period,
     TopicKind, TwinLink,
@@ -114,7 +114,7 @@ async fn create_link(
 async fn update_link(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(p): Body<LinkPatch>,
 ) -> Result<Json<TwinLink>, ApiError> {
     let actor = caller.secretariat()?;
@@ -154,7 +154,7 @@ async fn update_link(
 async fn retire_link(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<TwinLink>, ApiError> {
     let actor = caller.secretariat()?;
     let current = state.store.get_link(id).await?;
@@ -188,10 +188,7 @@ async fn retire_link(
         (status = 404, description = "No such twin link", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_link(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> Result<Json<TwinLink>, ApiError> {
+async fn get_link(State(state): State<AppState>, Id(id): Id) -> Result<Json<TwinLink>, ApiError> {
     Ok(Json(state.store.get_link(id).await?))
 }
 
@@ -305,7 +302,7 @@ async fn create_membership(
 async fn delete_membership(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.secretariat()?;
     state.store.delete_membership(&actor, id).await?;
@@ -434,7 +431,7 @@ async fn create_evidence(
 async fn delete_evidence(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.secretariat()?;
     state

@@ -3,7 +3,7 @@
 
 use axum::{Json, Router, extract::State, routing::get};
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, AppState, Id, Params};
 use crate::domain::Topic;
 
 #[utoipa::path(
@@ -130,7 +130,7 @@ async fn create_topic(
 async fn update_topic(
     State(state): State<AppState>,
     caller: super::Caller,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    Id(id): Id,
     super::Body(p): super::Body<TopicPatch>,
 ) -> Result<Json<Topic>, ApiError> {
     let actor = caller.secretariat()?;
