@@ -1,11 +1,11 @@
 //! `GET /api/cities` (filters, sorting, pagination) and `GET /api/cities/{id}`
 //! (the city with its country, links, clusters, evidence, offer and request).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, AppState, Id, Params};
 use crate::domain::{
     City, CityId, ClusterMembership, Country, CountryCode, Evidence, Region, SupportOffer,
     SupportRequest, names::name_key,
@@ -97,14 +97,8 @@ struct CityDetail {
         (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_city(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<CityDetail>, ApiError> {
-    let id = id
-        .parse::<i64>()
-        .map(CityId)
-        .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a city id (a number)")))?;
+async fn get_city(State(state): State<AppState>, Id(id): Id) -> Result<Json<CityDetail>, ApiError> {
+    let id = CityId(id);
     let store = &state.store;
     let city = store.get_city(id).await?;
     let country_detail = store
@@ -140,33 +134,55 @@ pub fn router() -> Router<AppState> {
         .route("/api/cities/{id}", get(get_city))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCityBody {
     pub name: String,
+    /// ISO 3166-1 alpha-2 code of a known country.
     pub country: String,
     /// member, applicant or partner
     pub status: String,
+    /// Members only.
     pub year_joined: Option<i32>,
-    /// Working languages; default: the country's.
+    /// Working languages (ISO 639-1 codes or English names); default: the country's.
     #[serde(default)]
     pub languages: Vec<String>,
     pub population: Option<i64>,
+    /// Where the facts come from; default: "entered through the API".
     #[serde(default)]
     pub source: String,
 }
 
 /// Fields a city's edit may change; absent ones stay as they are.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CityPatch {
     pub name: Option<String>,
+    /// member, applicant or partner (the secretariat only).
     pub status: Option<String>,
+    /// Members only (the secretariat only).
     pub year_joined: Option<i32>,
+    /// At least one, when given.
     pub languages: Option<Vec<String>>,
     pub population: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/cities",
+    tag = "network",
+    security(("bearer" = [])),
+    request_body = NewCityBody,
+    responses(
+        (status = 201, description = "The city, created", body = City),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The country already has a city of that name", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_city(
     State(state): State<AppState>,
     caller: super::Caller,
@@ -192,18 +208,33 @@ async fn create_city(
     ))
 }
 
+/// A city edits its own profile; only the secretariat changes a status.
+#[utoipa::path(
+    patch,
+    path = "/api/cities/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "City id")),
+    security(("bearer" = [])),
+    request_body = CityPatch,
+    responses(
+        (status = 200, description = "The city, changed", body = City),
+        (status = 400, description = "The id is not a number, the body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, the token of another city, or a city changing its status", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The country already has a city of that name", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn update_city(
     State(state): State<AppState>,
     caller: super::Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     super::Body(p): super::Body<CityPatch>,
 ) -> Result<Json<City>, ApiError> {
-    let id = id
-        .parse::<i64>()
-        .map(CityId)
-        .map_err(|_| ApiError::invalid("id", format!("'{id}' is not a city id")))?;
+    let id = CityId(id);
     let current = state.store.get_city(id).await?;
-    // A city edits its own profile; only the secretariat changes a status.
     let actor = if p.status.is_some() || p.year_joined.is_some() {
         caller.secretariat()?
     } else {

@@ -3,10 +3,10 @@
 //! view of the network (about 50 ms on the real data, release build), off
 //! the async threads.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Json, Router, routing::get};
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, AppState, Id, Params};
 use crate::domain::CityId;
 use crate::engine::{EngineError, Network, PathAnswer, Suggestions};
 use crate::matching::RunParams;
@@ -109,11 +109,11 @@ async fn get_paths(
 )]
 async fn get_plan(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     params: Params,
 ) -> Result<Json<Plan>, ApiError> {
     params.only(&[])?;
-    let city = city_id("id", &id)?;
+    let city = CityId(id);
     let current = crate::service::current_pairs(state.store.as_ref()).await?;
     Ok(Json(
         with_network(&state, move |n| {
@@ -148,11 +148,11 @@ async fn get_plan(
 )]
 async fn get_suggestions(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id,
     params: Params,
 ) -> Result<Json<Suggestions>, ApiError> {
     params.only(&["n"])?;
-    let city = city_id("id", &id)?;
+    let city = CityId(id);
     let n = params.number::<usize>("n")?.unwrap_or(5);
     if !(1..=50).contains(&n) {
         return Err(ApiError::invalid("n", "n is between 1 and 50"));

@@ -1,8 +1,10 @@
-//! Extractors with our error format: `Caller` (the bearer token's holder)
-//! and `Body<T>` (JSON with the offending field named on error).
+//! Extractors with our error format: `Caller` (the bearer token's holder),
+//! `Id` (the route's numeric `{id}`) and `Body<T>` (JSON with the offending
+//! field named on error).
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -141,5 +143,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 ApiError::invalid(field, inner.to_string())
             }
         })
+    }
+}
+
+/// The route's `{id}` segment as a number. Anything else (`abc`, `1.5`) is
+/// refused as `invalid_parameter` on `id`, not with axum's plain-text 400.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| match e {
+                // A route without exactly one parameter: a bug, not bad input.
+                PathRejection::MissingPathParams(_) => ApiError::Internal(e.body_text()),
+                _ => ApiError::invalid("id", format!("unreadable id: {}", e.body_text())),
+            })?;
+        raw.parse::<i64>()
+            .map(Id)
+            .map_err(|_| ApiError::invalid("id", format!("'{raw}' is not an id (a whole number)")))
     }
 }

@@ -32,7 +32,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use extract::{Body, Caller};
+pub use extract::{Body, Caller, Id};
 pub use params::Params;
 
 use crate::store::Db;

@@ -1,7 +1,7 @@
 //! `/api/offers`: a member city's support offer. Lists are open; writes
 //! need the secretariat's token or the city's own.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::get};
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::support::{
     Holder, ListFilter, check_holder, date, languages, modalities, note, page, topic_ids,
 };
-use super::{ApiError, AppState, Body, Caller, Params};
+use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{Capacity, CityId, SupportOffer};
 use crate::store::Page;
 
@@ -144,7 +144,7 @@ async fn create_offer(
 )]
 async fn get_offer(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<SupportOffer>, ApiError> {
     Ok(Json(find(&state, id).await?))
 }
@@ -169,7 +169,7 @@ async fn get_offer(
 async fn replace_offer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<OfferBody>,
 ) -> Result<Json<SupportOffer>, ApiError> {
     let current = find(&state, id).await?;
@@ -201,7 +201,7 @@ async fn replace_offer(
 async fn retire_offer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let current = find(&state, id).await?;
     let actor = caller.acting_for(current.city)?;

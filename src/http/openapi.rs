@@ -22,7 +22,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::{
     AppState, audit, cities, countries, engine, health, offers, proposals, requests, runs, stats,
-    tokens, topics, twin_links,
+    ties, tokens, topics, twin_links,
 };
 use crate::matching::Pair;
 use crate::store::{StoredProposal, StoredRun, TokenInfo};
@@ -43,9 +43,23 @@ use crate::store::{StoredProposal, StoredRun, TokenInfo};
         stats::get_stats,
         cities::list_cities,
         cities::get_city,
+        cities::create_city,
+        cities::update_city,
         twin_links::list_twin_links,
+        ties::create_link,
+        ties::get_link,
+        ties::update_link,
+        ties::retire_link,
+        ties::list_memberships,
+        ties::create_membership,
+        ties::delete_membership,
+        ties::list_evidence,
+        ties::create_evidence,
+        ties::delete_evidence,
         countries::list_countries,
         topics::list_topics,
+        topics::create_topic,
+        topics::update_topic,
         engine::get_paths,
         engine::get_plan,
         engine::get_suggestions,
@@ -81,7 +95,7 @@ use crate::store::{StoredProposal, StoredRun, TokenInfo};
     modifiers(&BearerAuth),
     tags(
         (name = "service", description = "Liveness, counts and this document"),
-        (name = "network", description = "Cities, countries, topics and twin links (read-only)"),
+        (name = "network", description = "Cities, countries, topics, twin links, cluster memberships and evidence: open to read, written by the secretariat (a city edits its own profile and self-assessment)"),
         (name = "engine", description = "Introduction paths, suggestions and staged plans, computed on the network as it is now"),
         (name = "offers", description = "Member cities' support offers"),
         (name = "requests", description = "Applicant cities' support requests"),

@@ -5,11 +5,11 @@
 //! answers: if someone answered first, the later answer gets a 409 with
 //! the current state and changes nothing.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 
-use super::{ApiError, AppState, Body, Caller, Params};
+use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{
     Evidence, EvidenceFact, Forbidden, Outcome, ProposalState, ProposalStatus, Role, Side, TopicId,
     required_text,
@@ -172,7 +172,7 @@ async fn answerable(
 async fn accept(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(b): Body<AnswerBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
     let (p, actor) = answerable(&state, &caller, id).await?;
@@ -207,7 +207,7 @@ async fn accept(
 async fn decline(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(b): Body<AnswerBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
     let (p, actor) = answerable(&state, &caller, id).await?;
@@ -257,7 +257,7 @@ fn matched_topics(p: &StoredProposal) -> Vec<TopicId> {
 async fn complete(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(b): Body<CompleteBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
     let (p, actor) = answerable(&state, &caller, id).await?;
@@ -318,7 +318,7 @@ async fn complete(
 async fn cancel(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(b): Body<CancelBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
     let actor = caller.secretariat()?;
@@ -383,7 +383,7 @@ async fn list_proposals(
 async fn get_proposal(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<StoredProposal>, ApiError> {
     Ok(Json(load(&state, &caller, id).await?.0))
 }

@@ -1,7 +1,7 @@
 //! `/api/requests`: an applicant city's request for support. Lists are
 //! open; writes need the secretariat's token or the city's own.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::get};
 use serde::Deserialize;
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::support::{
     Holder, ListFilter, check_holder, languages, modalities, note, page, topic_id,
 };
-use super::{ApiError, AppState, Body, Caller, Params};
+use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{CityId, Need, Priority, SupportRequest};
 use crate::store::Page;
 
@@ -171,7 +171,7 @@ async fn create_request(
 )]
 async fn get_request(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<SupportRequest>, ApiError> {
     Ok(Json(find(&state, id).await?))
 }
@@ -196,7 +196,7 @@ async fn get_request(
 async fn replace_request(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<RequestBody>,
 ) -> Result<Json<SupportRequest>, ApiError> {
     let current = find(&state, id).await?;
@@ -228,7 +228,7 @@ async fn replace_request(
 async fn retire_request(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let current = find(&state, id).await?;
     let actor = caller.acting_for(current.city)?;

@@ -3,13 +3,13 @@
 //! reasons, prefer previous) on the network as it is, on top of the pairs
 //! already in force and every stored ban, and stores the proposals.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, Body, Caller, Params};
+use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{CityId, required_text};
 use crate::matching::assign::AssignError;
 use crate::matching::{
@@ -329,7 +329,7 @@ async fn visible_run(state: &AppState, caller: &Caller, id: i64) -> Result<Store
 async fn get_run(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<Value>, ApiError> {
     let run = visible_run(&state, &caller, id).await?;
     let proposals = service::proposals_with(state.store.as_ref(), None, Some(id)).await?;
@@ -358,7 +358,7 @@ async fn get_run(
 async fn diff_runs(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
     params.only(&["against"])?;
@@ -397,7 +397,7 @@ async fn diff_runs(
 async fn publish_run(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<StoredRun>, ApiError> {
     let actor = caller.secretariat()?;
     Ok(Json(state.store.publish_run(&actor, id).await?))

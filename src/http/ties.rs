@@ -1,37 +1,47 @@
-//! Writes of the network's ties and evidence (the secretariat completes
-//! what the public data lacks): `POST/PATCH/DELETE /api/twin-links`,
-//! `/api/cluster-memberships`, `/api/evidence`. Every write is audited.
+//! The network's ties and evidence, open to read and completed by the
+//! secretariat where the public data lacks them (a city states its own
+//! self-assessment): `POST /api/twin-links` and one link's
+//! `GET/PATCH/DELETE`, `/api/cluster-memberships`, `/api/evidence`. Every
+//! write is audited.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::support::topic_id;
-use super::{ApiError, AppState, Body, Caller, Params};
+use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{
     CityId, ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, LinkKind, Period,
     TopicKind, TwinLink,
 };
 use crate::store::{EvidenceQuery, Page, StoreError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkBody {
+    /// City id of one end.
     pub city_a: i64,
+    /// City id of the other end (another city).
     pub city_b: i64,
+    /// Default: twinning.
     #[serde(default)]
+    #[schema(value_type = Option<LinkKind>)]
     pub kind: Option<String>,
     pub year_signed: Option<i32>,
+    /// Default: true.
     #[serde(default)]
     pub active: Option<bool>,
+    /// Where the link is attested.
     pub source: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// Fields a link's edit may change; absent ones stay as they are.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkPatch {
+    #[schema(value_type = Option<LinkKind>)]
     pub kind: Option<String>,
     pub year_signed: Option<i32>,
     pub active: Option<bool>,
@@ -41,6 +51,22 @@ fn source(raw: &str) -> Result<String, ApiError> {
     crate::domain::required_text("source", raw, 1000).map_err(ApiError::from)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/twin-links",
+    tag = "network",
+    security(("bearer" = [])),
+    request_body = LinkBody,
+    responses(
+        (status = 201, description = "The link, created (its ends in id order)", body = TwinLink),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The two cities are already linked", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_link(
     State(state): State<AppState>,
     caller: Caller,
@@ -68,10 +94,27 @@ async fn create_link(
     ))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/twin-links/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "Twin link id")),
+    security(("bearer" = [])),
+    request_body = LinkPatch,
+    responses(
+        (status = 200, description = "The link, changed", body = TwinLink),
+        (status = 400, description = "The id is not a number, the body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such twin link", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn update_link(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(p): Body<LinkPatch>,
 ) -> Result<Json<TwinLink>, ApiError> {
     let actor = caller.secretariat()?;
@@ -93,10 +136,25 @@ async fn update_link(
 }
 
 /// Retiring a link keeps its history: it becomes inactive.
+#[utoipa::path(
+    delete,
+    path = "/api/twin-links/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "Twin link id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The link, now inactive", body = TwinLink),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such twin link", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The link is already inactive", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn retire_link(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<TwinLink>, ApiError> {
     let actor = caller.secretariat()?;
     let current = state.store.get_link(id).await?;
@@ -119,25 +177,48 @@ async fn retire_link(
     ))
 }
 
-async fn get_link(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> Result<Json<TwinLink>, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/api/twin-links/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "Twin link id")),
+    responses(
+        (status = 200, description = "The link", body = TwinLink),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such twin link", body = crate::http::openapi::ErrorBody),
+    ),
+)]
+async fn get_link(State(state): State<AppState>, Id(id): Id) -> Result<Json<TwinLink>, ApiError> {
     Ok(Json(state.store.get_link(id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipBody {
+    /// City id.
     pub city: i64,
     /// A cluster topic, by slug or name.
     pub cluster: String,
+    #[schema(value_type = ClusterRole)]
     pub role: String,
-    /// "2021-2023"
+    /// Years, "2021-2023", or one year, "2024".
     pub period: String,
     pub source: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/cluster-memberships",
+    tag = "network",
+    params(
+        ("city" = Option<i64>, Query, description = "City id"),
+        ("cluster" = Option<String>, Query, description = "A cluster's slug or name"),
+    ),
+    responses(
+        (status = 200, description = "Cluster memberships, by id", body = Vec<ClusterMembership>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_memberships(
     State(state): State<AppState>,
     params: Params,
@@ -156,6 +237,23 @@ async fn list_memberships(
     ))
 }
 
+/// Also records the matching evidence (cluster member or coordinator).
+#[utoipa::path(
+    post,
+    path = "/api/cluster-memberships",
+    tag = "network",
+    security(("bearer" = [])),
+    request_body = MembershipBody,
+    responses(
+        (status = 201, description = "The membership, created", body = ClusterMembership),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The city is already in that cluster for that period", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_membership(
     State(state): State<AppState>,
     caller: Caller,
@@ -187,28 +285,63 @@ async fn create_membership(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/cluster-memberships/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "Cluster membership id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The membership is deleted"),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such cluster membership", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn delete_membership(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.secretariat()?;
     state.store.delete_membership(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceBody {
+    /// City id.
     pub city: i64,
-    /// A topic slug; absent for evidence about the city in general.
+    /// A topic's slug or name; absent for evidence about the city in
+    /// general. Required for a self-assessment.
     pub topic: Option<String>,
+    #[schema(value_type = EvidenceKind)]
     pub kind: String,
+    /// Required by every kind but self_assessment (`since` for network_years).
     pub year: Option<i32>,
+    /// self_assessment: 0 to 5; mentorship_outcome: the rating, 1 to 5.
     pub level: Option<i64>,
     pub source: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/evidence",
+    tag = "network",
+    params(
+        ("city" = Option<i64>, Query, description = "City id"),
+        ("topic" = Option<String>, Query, description = "A topic's slug or name"),
+        ("kind" = Option<EvidenceKind>, Query, description = "The kind of evidence"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "One page of evidence, by id", body = Page<Evidence>),
+        (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn list_evidence(
     State(state): State<AppState>,
     params: Params,
@@ -227,6 +360,22 @@ async fn list_evidence(
     Ok(Json(state.store.list_evidence(&query).await?))
 }
 
+/// A city may state its own self-assessment; other evidence is the secretariat's.
+#[utoipa::path(
+    post,
+    path = "/api/evidence",
+    tag = "network",
+    security(("bearer" = [])),
+    request_body = EvidenceBody,
+    responses(
+        (status = 201, description = "The evidence, recorded", body = Evidence),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "An observer token, the token of another city, or a city stating anything but its self-assessment", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_evidence(
     State(state): State<AppState>,
     caller: Caller,
@@ -234,7 +383,6 @@ async fn create_evidence(
 ) -> Result<(StatusCode, Json<Evidence>), ApiError> {
     let kind = EvidenceKind::parse(&b.kind)?;
     let city = CityId(b.city);
-    // A city may state its own self-assessment; everything else is the secretariat's.
     let actor = if kind == EvidenceKind::SelfAssessment {
         caller.acting_for(city)?
     } else {
@@ -266,10 +414,24 @@ async fn create_evidence(
     ))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/evidence/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "Evidence id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The evidence is deleted"),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such evidence", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn delete_evidence(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     let actor = caller.secretariat()?;
     state

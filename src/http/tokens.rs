@@ -1,13 +1,13 @@
 //! `/api/tokens`: the secretariat creates, lists and revokes API tokens.
 //! A token's secret is shown once, in the creation response.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, Body, Caller};
+use super::{ApiError, AppState, Body, Caller, Id};
 use crate::domain::{CityId, Role};
 use crate::store::TokenInfo;
 
@@ -103,7 +103,7 @@ async fn list_tokens(
 async fn revoke_token(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<TokenInfo>, ApiError> {
     let actor = caller.secretariat()?;
     Ok(Json(state.store.revoke_token(&actor, id).await?))

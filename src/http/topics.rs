@@ -1,8 +1,9 @@
-//! `GET /api/topics`: clusters and areas of action, areas in stage order.
+//! `GET /api/topics`: clusters and areas of action, areas in stage order;
+//! the secretariat adds clusters and renames or retires them.
 
 use axum::{Json, Router, extract::State, routing::get};
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, AppState, Id, Params};
 use crate::domain::Topic;
 
 #[utoipa::path(
@@ -41,20 +42,25 @@ async fn list_topics(
     Ok(Json(topics))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTopicBody {
+    /// Lowercase letters, digits and hyphens (`green-cities`).
     pub slug: String,
     pub name: String,
+    /// Other names the cluster is known by.
     #[serde(default)]
     pub aliases: Vec<String>,
 }
 
-#[derive(Debug, serde::Deserialize)]
+/// Fields a topic's edit may change; absent ones stay as they are.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopicPatch {
     pub name: Option<String>,
+    /// Clusters only: the six areas of action cannot be retired.
     pub retired: Option<bool>,
+    /// Replaces the aliases.
     pub aliases: Option<Vec<String>>,
 }
 
@@ -63,6 +69,22 @@ fn topic_name(raw: &str) -> Result<String, ApiError> {
 }
 
 /// New topics are clusters: the six areas of action are fixed by the Guidelines.
+#[utoipa::path(
+    post,
+    path = "/api/topics",
+    tag = "network",
+    security(("bearer" = [])),
+    request_body = NewTopicBody,
+    responses(
+        (status = 201, description = "The cluster, created", body = Topic),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "A topic with that slug exists already", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn create_topic(
     State(state): State<AppState>,
     caller: super::Caller,
@@ -88,10 +110,27 @@ async fn create_topic(
     ))
 }
 
+#[utoipa::path(
+    patch,
+    path = "/api/topics/{id}",
+    tag = "network",
+    params(("id" = i64, Path, description = "Topic id")),
+    security(("bearer" = [])),
+    request_body = TopicPatch,
+    responses(
+        (status = 200, description = "The topic, changed", body = Topic),
+        (status = 400, description = "The id is not a number, the body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such topic", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
 async fn update_topic(
     State(state): State<AppState>,
     caller: super::Caller,
-    axum::extract::Path(id): axum::extract::Path<i64>,
+    Id(id): Id,
     super::Body(p): super::Body<TopicPatch>,
 ) -> Result<Json<Topic>, ApiError> {
     let actor = caller.secretariat()?;
