@@ -678,3 +678,32 @@ async fn on_the_real_network_coverage_mode_covers_every_coverable_applicant_with
         run_round(market, &RunParams::default()).unwrap()
     );
 }
+
+#[test]
+fn removing_a_proposal_tells_who_the_applicant_gets_instead_and_what_it_costs() {
+    use twinmatch::matching::whatif::if_removed;
+    // Two mentors of one slot each; applicant 101 fits mentor 1 best, 102
+    // can only have mentor 1. In score mode 1->101 (9000) beats
+    // 1->102 + 2->101 (4000 + 3000), so 102 is left out.
+    let m = market(
+        vec![mentor(1, 1, &[1], &["en"]), mentor(2, 1, &[1], &["en"])],
+        vec![
+            applicant(101, 1, &[1], &["en"], false, false),
+            applicant(102, 1, &[1], &["en"], false, false),
+        ],
+        &[(0, 0, 9000), (0, 1, 3000), (1, 0, 4000)],
+    );
+    let params = RunParams {
+        mode: Mode::Score,
+        ..Default::default()
+    };
+    let round = assign(&m, &params).unwrap();
+    assert_eq!(pairs_of(&round), vec![p(1, 101)]);
+    let what = if_removed(&m, &params, &round).unwrap();
+    assert_eq!(what.len(), 1);
+    // Without 1->101: 101 takes mentor 2 and 102 gets mentor 1.
+    assert_eq!(what[0].applicant_gets, vec![CityId(2)]);
+    assert_eq!(what[0].covered_delta, 1);
+    assert_eq!(what[0].total_delta, 3000 + 4000 - 9000);
+    assert_eq!(what[0].other_changes, 1, "1->102 is added elsewhere");
+}

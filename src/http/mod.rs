@@ -14,7 +14,7 @@ pub mod openapi;
 mod params;
 mod proposals;
 mod requests;
-mod runs;
+pub(crate) mod runs;
 mod stats;
 mod support;
 mod ties;

@@ -232,7 +232,9 @@ pub struct CreatedRun {
     /// The same as `run.summary`: applicants, applicants_covered,
     /// max_coverable, pairs, committed, total_score, blocking_pairs,
     /// coverage (total, by_region, by_ldc, by_african), unmatched, diff
-    /// (kept, added, removed against `previous_run`) and previous_run.
+    /// (kept, added, removed against `previous_run`), previous_run, and
+    /// if_removed (per proposal: the round re-solved without it, with
+    /// applicant_gets, covered_delta, total_delta and other_changes).
     pub summary: Value,
 }
 

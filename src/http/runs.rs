@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{CityId, required_text};
 use crate::matching::assign::AssignError;
+use crate::matching::whatif::if_removed;
 use crate::matching::{
     Mode, Pair, PriorityTiers, RunParams, ScoreWeights, TierRule, diff, run_round,
 };
@@ -115,28 +116,25 @@ fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) ->
         .collect()
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/runs",
-    tag = "runs",
-    security(("bearer" = [])),
-    request_body = RunBody,
-    responses(
-        (status = 201, description = "The run, its proposals and its summary", body = crate::http::openapi::CreatedRun),
-        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
-        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
-        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The engine cannot solve the round as asked", body = crate::http::openapi::ErrorBody),
-        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
-        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
-    ),
-)]
-async fn create_run(
-    State(state): State<AppState>,
-    caller: Caller,
-    Body(body): Body<RunBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.secretariat()?;
+/// A run made and stored: what `POST /api/runs` answers and the round page shows.
+pub(crate) struct StartedRun {
+    pub run: StoredRun,
+    pub proposals: Vec<StoredProposal>,
+    pub summary: Value,
+    pub network: crate::engine::Network,
+}
+
+/// Most proposals for which the round is re-solved once each to say what
+/// removing it would change.
+const IF_REMOVED_LIMIT: usize = 500;
+
+/// Runs the engine with the secretariat's parameters and stores the run:
+/// the one way to start a run, for the JSON API and the round page.
+pub(crate) async fn start_run(
+    state: &AppState,
+    actor: &crate::store::Actor,
+    body: &RunBody,
+) -> Result<StartedRun, ApiError> {
     let db = state.store.as_ref();
     let mode = body
         .mode
@@ -205,12 +203,18 @@ async fn create_run(
         ..crate::engine::config_now()
     };
     let network = service::load_network(db, config).await?;
-    let (network, round) = {
+    let (network, round, removals) = {
         let p = params.clone();
         let (l, b) = (locks.clone(), bans.clone());
         tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let round = run_round(&network.market, &p).map_err(|e| assign_error(e, &l, &b))?;
+            let removals = if round.assignment.proposals.len() <= IF_REMOVED_LIMIT {
+                if_removed(&network.market, &p, &round.assignment)
+                    .map_err(|e| assign_error(e, &l, &b))?
+            } else {
+                Vec::new()
+            };
             tracing::info!(
                 mode = ?p.mode,
                 candidates = network.market.candidates.len(),
@@ -218,7 +222,7 @@ async fn create_run(
                 seconds = started.elapsed().as_secs_f64(),
                 "run solved"
             );
-            Ok::<_, ApiError>((network, round))
+            Ok::<_, ApiError>((network, round, removals))
         })
         .await
         .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))??
@@ -235,6 +239,7 @@ async fn create_run(
         "unmatched": round.unmatched,
         "diff": round.diff,
         "previous_run": previous_run,
+        "if_removed": removals,
     });
     let proposals: Vec<NewProposal> = round
         .assignment
@@ -260,7 +265,7 @@ async fn create_run(
     overrides_all.extend(bans);
     let (run, stored) = db
         .create_run(
-            &actor,
+            actor,
             &mode_name,
             &params_json,
             &summary,
@@ -268,9 +273,44 @@ async fn create_run(
             &overrides_all,
         )
         .await?;
+    Ok(StartedRun {
+        run,
+        proposals: stored,
+        summary,
+        network,
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/runs",
+    tag = "runs",
+    security(("bearer" = [])),
+    request_body = RunBody,
+    responses(
+        (status = 201, description = "The run, its proposals and its summary", body = crate::http::openapi::CreatedRun),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The engine cannot solve the round as asked", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
+async fn create_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<RunBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.secretariat()?;
+    let started = start_run(&state, &actor, &body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "run": run, "proposals": with_names(&network, &stored), "summary": summary })),
+        Json(json!({
+            "run": started.run,
+            "proposals": with_names(&started.network, &started.proposals),
+            "summary": started.summary,
+        })),
     ))
 }
 

@@ -24,6 +24,7 @@ pub mod report;
 pub mod round;
 pub mod score;
 pub mod stable;
+pub mod whatif;
 
 pub use assign::{
     Assignment, Mode, Pair, PriorityTiers, Proposal, RunDiff, RunParams, TierRule, assign, diff,

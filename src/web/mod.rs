@@ -10,6 +10,8 @@ pub mod form;
 pub mod i18n;
 mod layout;
 mod overview;
+mod parts;
+mod rounds;
 pub mod session;
 
 use axum::Router;
@@ -24,8 +26,27 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(account::router())
         .merge(overview::router())
+        .merge(rounds::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
+}
+
+/// A page's `{id}`: a path that is not a whole number is no page (404).
+pub struct PageId(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| WebError::NotFound)?;
+        raw.parse().map(PageId).map_err(|_| WebError::NotFound)
+    }
 }
 
 /// The page for a path nothing serves.

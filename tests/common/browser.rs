@@ -228,11 +228,22 @@ impl Browser {
         self.click("main form button[type=submit]").await;
     }
 
-    /// Saves a PNG of the page as `target/tmp/screenshots/<name>.png`.
+    /// Saves a PNG of the whole page as `target/tmp/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
+        // The whole page (up to 3,000 pixels), not just the window.
+        let height = self
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(900)
+            .clamp(900, 3000) as u32;
+        self.client.set_window_size(1280, height).await.unwrap();
         let png = self.client.screenshot().await.unwrap();
+        self.client.set_window_size(1280, 900).await.unwrap();
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
         path

@@ -9,6 +9,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod pages;
 
 use std::path::PathBuf;
 use std::sync::Arc;

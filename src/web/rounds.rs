@@ -1,0 +1,789 @@
+//! Matching rounds, for the secretariat: the list of rounds, the form that
+//! starts one (mode, priority tiers, locks and bans with reasons, prefer
+//! the previous round), and the review of a round: coverage, the diff
+//! against the previous round, each proposal with its score breakdown,
+//! introduction path and what removing it would change, the unmatched
+//! applicants with reasons and smallest changes, and publishing.
+//!
+//! Starting a run is the JSON API's own code (`http::runs::start_run`): the
+//! same validation, the same messages next to the fields.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use serde_json::Value;
+
+use super::PageId;
+use super::error::WebError;
+use super::form::{Choice, FieldErrors, FormData, choices, csrf_field, error_summary, select};
+use super::i18n::Tr;
+use super::layout;
+use super::parts::{city_link, path_of, reason_text, score_bars, status_tag};
+use super::session::Viewer;
+use crate::domain::CityId;
+use crate::engine::Network;
+use crate::http::runs::{OverrideBody, RunBody, start_run};
+use crate::http::{ApiError, AppState};
+use crate::service;
+use crate::store::{Paging, StoredRun};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/rounds", get(list).post(create))
+        .route("/rounds/new", get(new_form))
+        .route("/rounds/{id}", get(review))
+        .route("/rounds/{id}/publish", post(publish))
+}
+
+const MODES: [&str; 3] = ["coverage", "score", "stable"];
+const TIERS: [&str; 5] = ["ldc_african", "ldc", "african", "ldc_or_african", "any"];
+const TIER_SLOTS: usize = 3;
+
+fn see_other(to: String) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
+}
+
+// ---------------------------------------------------------------------------
+// The list of rounds
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    page: Option<u32>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Markup, WebError> {
+    viewer.secretariat()?;
+    let tr = viewer.tr;
+    let page = q.page.unwrap_or(1).max(1);
+    let runs = state.store.list_runs(Paging { page, per_page: 20 }).await?;
+    let last_page = (runs.total.max(1) as u32).div_ceil(20);
+    let content = html! {
+        h1 class="heading-xl" { (tr.t("round.list_title")) }
+        p class="lead" { (tr.t("round.list_lead")) }
+        a class="button" href="/rounds/new" { (tr.t("round.start")) }
+        @if runs.items.is_empty() {
+            p class="body" { (tr.t("round.none_yet")) }
+        } @else {
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { (tr.t("round.list_title")) }
+                    thead { tr {
+                        th scope="col" { (tr.t("round.col_round")) }
+                        th scope="col" { (tr.t("round.col_created")) }
+                        th scope="col" { (tr.t("round.col_mode")) }
+                        th scope="col" class="num" { (tr.t("round.col_covered")) }
+                        th scope="col" class="num" { (tr.t("round.col_pairs")) }
+                        th scope="col" { (tr.t("round.col_status")) }
+                    } }
+                    tbody {
+                        @for run in &runs.items {
+                            tr {
+                                td { a href={ "/rounds/" (run.id) } { (tr.f("round.name", &[("id", &run.id)])) } }
+                                td { (run.created_at.replace('T', " ").trim_end_matches('Z')) }
+                                td { (mode_label(tr, &run.mode)) }
+                                td class="num" {
+                                    (run.summary["applicants_covered"]) " / " (run.summary["applicants"])
+                                }
+                                td class="num" { (run.summary["pairs"]) }
+                                td { (published_tag(tr, run)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if last_page > 1 {
+                nav aria-label=(tr.t("round.pages")) {
+                    ul class="pagination" {
+                        @if page > 1 { li { a href={ "/rounds?page=" (page - 1) } { (tr.t("round.newer")) } } }
+                        li { (tr.f("round.page_of", &[("page", &page), ("pages", &last_page)])) }
+                        @if page < last_page { li { a href={ "/rounds?page=" (page + 1) } { (tr.t("round.older")) } } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&viewer, tr.t("round.list_title"), content))
+}
+
+fn published_tag(tr: Tr, run: &StoredRun) -> Markup {
+    html! {
+        @if run.published_at.is_some() {
+            strong class="tag tag-green" { (tr.t("round.published")) }
+        } @else {
+            strong class="tag tag-yellow" { (tr.t("round.draft")) }
+        }
+    }
+}
+
+fn mode_label(tr: Tr, mode: &str) -> &'static str {
+    match mode {
+        "score" => tr.t("round.mode_score"),
+        "stable" => tr.t("round.mode_stable"),
+        _ => tr.t("round.mode_coverage"),
+    }
+}
+
+fn tier_label(tr: Tr, tier: &str) -> &'static str {
+    match tier {
+        "ldc_african" => tr.t("round.tier_ldc_african"),
+        "ldc" => tr.t("round.tier_ldc"),
+        "african" => tr.t("round.tier_african"),
+        "ldc_or_african" => tr.t("round.tier_ldc_or_african"),
+        _ => tr.t("round.tier_any"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The form that starts a round
+
+/// What the form holds: filled from a query, a previous run or a post.
+#[derive(Debug, Clone, Default)]
+struct Settings {
+    mode: String,
+    tiers: Vec<String>,
+    prefer_previous: bool,
+    locks: Vec<(i64, i64)>,
+    lock_reason: String,
+    bans: Vec<(i64, i64)>,
+    ban_reason: String,
+    lock_mentor: String,
+    lock_applicant: String,
+    ban_mentor: String,
+    ban_applicant: String,
+}
+
+fn parse_pair(raw: &str) -> Option<(i64, i64)> {
+    let (m, a) = raw.split_once('-')?;
+    Some((m.trim().parse().ok()?, a.trim().parse().ok()?))
+}
+
+impl Settings {
+    /// The defaults of the engine: coverage, LDC-and-African first.
+    fn fresh(has_previous: bool) -> Self {
+        Settings {
+            mode: "coverage".into(),
+            tiers: vec!["ldc_african".into(), "ldc_or_african".into()],
+            prefer_previous: has_previous,
+            ..Default::default()
+        }
+    }
+
+    /// A run's own settings, to change and run again.
+    fn of_run(run: &StoredRun) -> Self {
+        let p = &run.params;
+        let overrides = |key: &str| -> (Vec<(i64, i64)>, String) {
+            let list = p[key].as_array().cloned().unwrap_or_default();
+            let pairs = list
+                .iter()
+                .filter_map(|o| Some((o["mentor"].as_i64()?, o["applicant"].as_i64()?)))
+                .collect();
+            let mut reasons: Vec<String> = list
+                .iter()
+                .filter_map(|o| o["reason"].as_str().map(String::from))
+                .collect();
+            reasons.dedup();
+            (pairs, reasons.join("; "))
+        };
+        let (locks, lock_reason) = overrides("locks");
+        let (bans, ban_reason) = overrides("bans");
+        Settings {
+            mode: p["mode"].as_str().unwrap_or("coverage").to_string(),
+            tiers: p["tiers"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            prefer_previous: true,
+            locks,
+            lock_reason,
+            bans,
+            ban_reason,
+            ..Default::default()
+        }
+    }
+
+    /// Ticked pairs from the review page (`lock=M-A`, `ban=M-A`) on top.
+    fn with_ticked(mut self, form: &FormData) -> Self {
+        for (name, list) in [("lock", &mut self.locks), ("ban", &mut self.bans)] {
+            for raw in form.all(name) {
+                if let Some(pair) = parse_pair(&raw).filter(|p| !list.contains(p)) {
+                    list.push(pair);
+                }
+            }
+        }
+        self
+    }
+
+    /// What a posted form says, with the field errors it has before the
+    /// engine sees it (pairs that are not pairs).
+    fn from_post(form: &FormData, tr: Tr) -> (Self, FieldErrors) {
+        let mut errors = FieldErrors::default();
+        let mut s = Settings {
+            mode: form.get("mode").to_string(),
+            tiers: (1..=TIER_SLOTS)
+                .map(|i| form.get(&format!("tier_{i}")).to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            prefer_previous: form.has("prefer_previous"),
+            lock_reason: form.get("lock_reason").trim().to_string(),
+            ban_reason: form.get("ban_reason").trim().to_string(),
+            lock_mentor: form.get("lock_mentor").to_string(),
+            lock_applicant: form.get("lock_applicant").to_string(),
+            ban_mentor: form.get("ban_mentor").to_string(),
+            ban_applicant: form.get("ban_applicant").to_string(),
+            ..Default::default()
+        };
+        for (name, list) in [("lock", &mut s.locks), ("ban", &mut s.bans)] {
+            for raw in form.all(name) {
+                match parse_pair(&raw) {
+                    Some(pair) if !list.contains(&pair) => list.push(pair),
+                    Some(_) => {}
+                    None => errors.add(name, tr.t("round.error_pair")),
+                }
+            }
+        }
+        // A new pair from the two drop-downs, when both are chosen.
+        for (kind, m, a) in [
+            ("lock", s.lock_mentor.clone(), s.lock_applicant.clone()),
+            ("ban", s.ban_mentor.clone(), s.ban_applicant.clone()),
+        ] {
+            let list = if kind == "lock" {
+                &mut s.locks
+            } else {
+                &mut s.bans
+            };
+            match (m.parse::<i64>().ok(), a.parse::<i64>().ok()) {
+                (Some(m), Some(a)) => {
+                    if !list.contains(&(m, a)) {
+                        list.push((m, a));
+                    }
+                }
+                (None, None) => {}
+                _ => errors.add(format!("{kind}_mentor"), tr.t("round.error_both_cities")),
+            }
+        }
+        if errors.is_empty() {
+            s.lock_mentor.clear();
+            s.lock_applicant.clear();
+            s.ban_mentor.clear();
+            s.ban_applicant.clear();
+        }
+        (s, errors)
+    }
+
+    fn body(&self) -> RunBody {
+        let overrides = |list: &[(i64, i64)], reason: &str| {
+            list.iter()
+                .map(|&(mentor, applicant)| OverrideBody {
+                    mentor,
+                    applicant,
+                    reason: reason.to_string(),
+                })
+                .collect()
+        };
+        RunBody {
+            mode: Some(self.mode.clone()).filter(|m| !m.is_empty()),
+            tiers: Some(self.tiers.clone()),
+            weights: None,
+            locks: overrides(&self.locks, &self.lock_reason),
+            bans: overrides(&self.bans, &self.ban_reason),
+            prefer_previous: self.prefer_previous,
+            previous_run: None,
+        }
+    }
+}
+
+/// The form field an API refusal of a run belongs to.
+fn run_field(api_field: &str) -> &'static str {
+    let kind = if api_field.starts_with("bans") {
+        "ban"
+    } else if api_field.starts_with("locks") {
+        "lock"
+    } else if api_field.starts_with("tiers") {
+        return "tier_1";
+    } else {
+        return "mode";
+    };
+    match (kind, api_field.ends_with(".reason")) {
+        ("ban", true) => "ban_reason",
+        ("ban", false) => "ban",
+        (_, true) => "lock_reason",
+        _ => "lock",
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    from: Option<i64>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<NewQuery>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Markup, WebError> {
+    viewer.secretariat()?;
+    let ticked = FormData::parse(raw.unwrap_or_default().as_bytes());
+    let latest = service::latest_run(state.store.as_ref()).await?;
+    let settings = match q.from {
+        Some(id) => Settings::of_run(&state.store.get_run(id).await?),
+        None => Settings::fresh(latest.is_some()),
+    }
+    .with_ticked(&ticked);
+    let network = service::network_now(state.store.as_ref()).await?;
+    Ok(round_form(
+        &viewer,
+        &network,
+        &settings,
+        &FieldErrors::default(),
+        latest,
+    ))
+}
+
+fn pair_name(network: &Network, (m, a): (i64, i64)) -> String {
+    let name = |id: i64| {
+        network.named(CityId(id)).map_or_else(
+            |_| format!("#{id}"),
+            |n| format!("{}, {}", n.name, n.country),
+        )
+    };
+    format!("{} → {}", name(m), name(a))
+}
+
+fn round_form(
+    viewer: &Viewer,
+    network: &Network,
+    s: &Settings,
+    errors: &FieldErrors,
+    previous: Option<i64>,
+) -> Markup {
+    let tr = viewer.tr;
+    let mode_choices: Vec<Choice> = MODES
+        .iter()
+        .map(|m| Choice {
+            value: m.to_string(),
+            label: mode_label(tr, m).to_string(),
+            hint: Some(tr.t(&format!("round.mode_{m}_hint")).to_string()),
+            checked: s.mode == *m,
+        })
+        .collect();
+    let mut tier_options = vec![(String::new(), tr.t("round.tier_none").to_string())];
+    tier_options.extend(
+        TIERS
+            .iter()
+            .map(|t| (t.to_string(), tier_label(tr, t).to_string())),
+    );
+    let mut mentors: Vec<(String, String)> = network
+        .market
+        .mentors
+        .iter()
+        .map(|m| {
+            (
+                m.place.city.0.to_string(),
+                format!("{}, {}", m.place.name, m.place.country.as_str()),
+            )
+        })
+        .collect();
+    mentors.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut applicants: Vec<(String, String)> = network
+        .market
+        .applicants
+        .iter()
+        .map(|a| {
+            (
+                a.place.city.0.to_string(),
+                format!("{}, {}", a.place.name, a.place.country.as_str()),
+            )
+        })
+        .collect();
+    applicants.sort_by(|a, b| a.1.cmp(&b.1));
+    let with_none = |list: &[(String, String)]| {
+        let mut v = vec![(String::new(), tr.t("round.choose_city").to_string())];
+        v.extend(list.iter().cloned());
+        v
+    };
+    let override_block = |kind: &str, list: &[(i64, i64)], reason: &str, m: &str, a: &str| {
+        let pairs: Vec<Choice> = list
+            .iter()
+            .map(|&(mm, aa)| Choice {
+                value: format!("{mm}-{aa}"),
+                label: pair_name(network, (mm, aa)),
+                hint: None,
+                checked: true,
+            })
+            .collect();
+        html! {
+            h2 class="heading-m" { (tr.t(&format!("round.{kind}s_title"))) }
+            p class="body" { (tr.t(&format!("round.{kind}s_intro"))) }
+            @if !pairs.is_empty() {
+                (choices(tr, errors, kind, tr.t(&format!("round.{kind}s_chosen")), None, &pairs, true))
+            } @else if errors.of(kind).is_some() {
+                (choices(tr, errors, kind, tr.t(&format!("round.{kind}s_chosen")), None, &[], true))
+            }
+            div class="filters-row" {
+                (select(tr, errors, &format!("{kind}_mentor"), tr.t("round.mentor"), &with_none(&mentors), m))
+                (select(tr, errors, &format!("{kind}_applicant"), tr.t("round.applicant"), &with_none(&applicants), a))
+            }
+            (super::form::textarea(tr, errors, &format!("{kind}_reason"), tr.t(&format!("round.{kind}_reason")),
+                Some(tr.t("round.reason_hint")), reason))
+        }
+    };
+    let content = html! {
+        (error_summary(tr, errors))
+        a class="back-link" href="/rounds" { (tr.t("round.back_to_list")) }
+        h1 class="heading-xl" { (tr.t("round.new_title")) }
+        p class="lead" { (tr.t("round.new_lead")) }
+        form method="post" action="/rounds" novalidate {
+            (csrf_field(viewer))
+            (choices(tr, errors, "mode", tr.t("round.mode_legend"), None, &mode_choices, false))
+            div class="form-group" {
+                fieldset class="fieldset" {
+                    legend class="legend" { (tr.t("round.tiers_legend")) }
+                    div class="hint" { (tr.t("round.tiers_hint")) }
+                    div class="filters-row" {
+                        @for i in 1..=TIER_SLOTS {
+                            (select(tr, errors, &format!("tier_{i}"), &tr.f("round.tier_n", &[("n", &i)]),
+                                &tier_options, s.tiers.get(i - 1).map_or("", String::as_str)))
+                        }
+                    }
+                }
+            }
+            @if previous.is_some() {
+                (choices(tr, errors, "prefer_previous", tr.t("round.previous_legend"), None, &[Choice {
+                    value: "yes".into(),
+                    label: tr.f("round.prefer_previous", &[("id", &previous.unwrap_or_default())]),
+                    hint: Some(tr.t("round.prefer_previous_hint").into()),
+                    checked: s.prefer_previous,
+                }], true))
+            }
+            (override_block("lock", &s.locks, &s.lock_reason, &s.lock_mentor, &s.lock_applicant))
+            (override_block("ban", &s.bans, &s.ban_reason, &s.ban_mentor, &s.ban_applicant))
+            button type="submit" class="button" { (tr.t("round.run")) }
+        }
+    };
+    layout::page(viewer, tr.t("round.new_title"), content)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: FormData,
+) -> Result<Response, WebError> {
+    form.check_csrf(&viewer)?;
+    let actor = viewer.secretariat()?;
+    let tr = viewer.tr;
+    let (settings, mut errors) = Settings::from_post(&form, tr);
+    if errors.is_empty() {
+        match start_run(&state, &actor, &settings.body()).await {
+            Ok(started) => return Ok(see_other(format!("/rounds/{}?created=1", started.run.id))),
+            Err(ApiError::Invalid { field, message }) => errors.add(run_field(&field), message),
+            Err(ApiError::Conflict(message)) => errors.add("mode", message),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let network = service::network_now(state.store.as_ref()).await?;
+    let latest = service::latest_run(state.store.as_ref()).await?;
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        round_form(&viewer, &network, &settings, &errors, latest),
+    )
+        .into_response())
+}
+
+// ---------------------------------------------------------------------------
+// The review of a round
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReviewQuery {
+    created: Option<u8>,
+    published: Option<u8>,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    Query(q): Query<ReviewQuery>,
+) -> Result<Markup, WebError> {
+    viewer.secretariat()?;
+    let tr = viewer.tr;
+    let db = state.store.as_ref();
+    let run = db.get_run(id).await?;
+    let proposals = service::proposals_with(db, None, Some(id)).await?;
+    let network = service::network_now(db).await?;
+    let s = &run.summary;
+    let name = |v: &Value| -> Markup {
+        match v.as_i64() {
+            Some(c) => city_link(&network, CityId(c)),
+            None => html! { "?" },
+        }
+    };
+    let removal = |m: CityId, a: CityId| {
+        s["if_removed"].as_array().and_then(|list| {
+            list.iter()
+                .find(|r| r["mentor"].as_i64() == Some(m.0) && r["applicant"].as_i64() == Some(a.0))
+                .cloned()
+        })
+    };
+    let diff = &s["diff"];
+    let overrides = |key: &str| run.params[key].as_array().cloned().unwrap_or_default();
+    let content = html! {
+        a class="back-link" href="/rounds" { (tr.t("round.back_to_list")) }
+        @if q.created.is_some() {
+            div class="banner banner-success" role="status" {
+                h2 class="banner-title" { (tr.t("round.done")) }
+                div class="banner-body" { p class="body" { (tr.t("round.created_banner")) } }
+            }
+        }
+        @if q.published.is_some() {
+            div class="banner banner-success" role="status" {
+                h2 class="banner-title" { (tr.t("round.done")) }
+                div class="banner-body" { p class="body" { (tr.t("round.published_banner")) } }
+            }
+        }
+        span class="caption" { (mode_label(tr, &run.mode)) " · " (run.created_at.replace('T', " ").trim_end_matches('Z')) }
+        h1 class="heading-xl" { (tr.f("round.name", &[("id", &run.id)])) " " (published_tag(tr, &run)) }
+        dl class="summary" {
+            div class="summary-row" {
+                dt { (tr.t("round.covered")) }
+                dd { (tr.f("round.covered_value", &[
+                    ("covered", &s["applicants_covered"]), ("applicants", &s["applicants"]), ("max", &s["max_coverable"])])) }
+            }
+            div class="summary-row" { dt { (tr.t("round.col_pairs")) } dd { (s["pairs"]) } }
+            div class="summary-row" { dt { (tr.t("round.committed")) } dd { (s["committed"].as_array().map_or(0, Vec::len)) } }
+            div class="summary-row" { dt { (tr.t("round.total_score")) } dd { (s["total_score"]) } }
+            @if run.mode == "stable" {
+                div class="summary-row" { dt { (tr.t("round.blocking_pairs")) } dd { (s["blocking_pairs"]) } }
+            }
+            div class="summary-row" {
+                dt { (tr.t("round.tiers_legend")) }
+                dd { @for (i, t) in run.params["tiers"].as_array().cloned().unwrap_or_default().iter().enumerate() {
+                    @if i > 0 { ", " } (tier_label(tr, t.as_str().unwrap_or_default()))
+                } }
+            }
+            @for (key, label) in [("locks", "round.locks_title"), ("bans", "round.bans_title")] {
+                div class="summary-row" {
+                    dt { (tr.t(label)) }
+                    dd {
+                        @let list = overrides(key);
+                        @if list.is_empty() { (tr.t("round.none")) }
+                        ul class="list-plain" {
+                            @for o in &list {
+                                li { (name(&o["mentor"])) " → " (name(&o["applicant"])) ": " (o["reason"].as_str().unwrap_or_default()) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        div class="button-group" {
+            @if run.published_at.is_none() {
+                form method="post" action={ "/rounds/" (run.id) "/publish" } class="inline" {
+                    (csrf_field(&viewer))
+                    button type="submit" class="button" { (tr.t("round.publish")) }
+                }
+            }
+            a class="button button-secondary" href={ "/rounds/new?from=" (run.id) } { (tr.t("round.change_and_rerun")) }
+        }
+        @if run.published_at.is_none() {
+            p class="hint" { (tr.t("round.publish_hint")) }
+        }
+
+        h2 class="heading-l" id="diff" { (tr.t("round.diff_title")) }
+        @if let Some(prev) = s["previous_run"].as_i64().filter(|_| diff.is_object()) {
+            p class="body" {
+                (tr.f("round.diff_intro", &[
+                    ("id", &prev),
+                    ("kept", &diff["kept"].as_array().map_or(0, Vec::len)),
+                    ("added", &diff["added"].as_array().map_or(0, Vec::len)),
+                    ("removed", &diff["removed"].as_array().map_or(0, Vec::len)),
+                ]))
+                " " a href={ "/rounds/" (prev) } { (tr.f("round.name", &[("id", &prev)])) }
+            }
+            div class="grid grid-2" {
+                @for (key, title) in [("added", "round.diff_added"), ("removed", "round.diff_removed")] {
+                    div {
+                        h3 class="heading-s" { (tr.t(title)) }
+                        @let list = diff[key].as_array().cloned().unwrap_or_default();
+                        @if list.is_empty() { p class="body secondary" { (tr.t("round.none")) } }
+                        ul class="list" {
+                            @for p in &list {
+                                li { (name(&p["mentor"])) " → " (name(&p["applicant"])) }
+                            }
+                        }
+                    }
+                }
+            }
+        } @else {
+            p class="body" { (tr.t("round.diff_none")) }
+        }
+
+        h2 class="heading-l" id="proposals" { (tr.f("round.proposals_title", &[("n", &proposals.len())])) }
+        p class="body" { (tr.t("round.proposals_intro")) }
+        form method="get" action="/rounds/new" {
+            input type="hidden" name="from" value=(run.id);
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { (tr.f("round.proposals_title", &[("n", &proposals.len())])) }
+                    thead { tr {
+                        th scope="col" { (tr.t("round.mentor")) }
+                        th scope="col" { (tr.t("round.applicant")) }
+                        th scope="col" { (tr.t("round.score")) }
+                        th scope="col" { (tr.t("round.path")) }
+                        th scope="col" { (tr.t("round.if_removed")) }
+                        th scope="col" { (tr.t("round.col_status")) }
+                        th scope="col" { (tr.t("round.change")) }
+                    } }
+                    tbody {
+                        @for p in &proposals {
+                            @let pair = format!("{}-{}", p.mentor.0, p.applicant.0);
+                            @let label = pair_name(&network, (p.mentor.0, p.applicant.0));
+                            tr {
+                                td { (city_link(&network, p.mentor)) @if p.locked { " " strong class="tag tag-purple" { (tr.t("round.locked")) } } }
+                                td { (city_link(&network, p.applicant)) }
+                                td { strong { (p.score) } (score_bars(tr, &p.explanation)) }
+                                td { (path_of(tr, &network, &p.explanation["tie"])) }
+                                td class="small" { (removal_text(tr, &network, removal(p.mentor, p.applicant))) }
+                                td { (status_tag(tr, &p.state)) }
+                                td {
+                                    div class="choice" {
+                                        input class="choice-input" type="checkbox" id={ "lock-" (pair) } name="lock" value=(pair);
+                                        label class="choice-label small" for={ "lock-" (pair) } {
+                                            (tr.t("round.lock")) span class="visually-hidden" { " " (label) }
+                                        }
+                                    }
+                                    div class="choice" {
+                                        input class="choice-input" type="checkbox" id={ "ban-" (pair) } name="ban" value=(pair);
+                                        label class="choice-label small" for={ "ban-" (pair) } {
+                                            (tr.t("round.ban")) span class="visually-hidden" { " " (label) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            button type="submit" class="button button-secondary" { (tr.t("round.rerun_ticked")) }
+        }
+
+        h2 class="heading-l" id="unmatched" { (tr.t("round.unmatched_title")) }
+        @let unmatched = s["unmatched"].as_array().cloned().unwrap_or_default();
+        @if unmatched.is_empty() {
+            p class="body" { (tr.t("round.unmatched_none")) }
+        } @else {
+            div class="table-wrap" {
+                table class="table" {
+                    caption class="visually-hidden" { (tr.t("round.unmatched_title")) }
+                    thead { tr {
+                        th scope="col" { (tr.t("round.applicant")) }
+                        th scope="col" class="num" { (tr.t("round.got")) }
+                        th scope="col" { (tr.t("round.reason")) }
+                        th scope="col" { (tr.t("round.smallest_change")) }
+                    } }
+                    tbody {
+                        @for u in &unmatched {
+                            tr {
+                                td { (name(&u["applicant"])) }
+                                td class="num" { (u["got"]) " / " (u["asked"]) }
+                                td { (reason_text(tr, &u["reason"])) }
+                                td { (u["smallest_change"]["description"].as_str().unwrap_or(tr.t("round.none"))) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(
+        &viewer,
+        &tr.f("round.name", &[("id", &run.id)]),
+        content,
+    ))
+}
+
+fn removal_text(tr: Tr, network: &Network, removal: Option<Value>) -> Markup {
+    let Some(r) = removal else {
+        return html! { (tr.t("round.none")) };
+    };
+    let gets: Vec<i64> = r["applicant_gets"]
+        .as_array()
+        .map(|l| l.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    html! {
+        @if gets.is_empty() {
+            (tr.t("round.removed_uncovered"))
+        } @else {
+            (tr.t("round.removed_gets")) " "
+            @for (i, m) in gets.iter().enumerate() {
+                @if i > 0 { ", " }
+                (city_link(network, CityId(*m)))
+            }
+        }
+        br;
+        (tr.f("round.removed_delta", &[
+            ("score", &r["total_delta"]),
+            ("covered", &r["covered_delta"]),
+            ("others", &r["other_changes"]),
+        ]))
+    }
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    form: FormData,
+) -> Result<Response, WebError> {
+    form.check_csrf(&viewer)?;
+    let actor = viewer.secretariat()?;
+    match state.store.publish_run(&actor, id).await {
+        Ok(_) => Ok(see_other(format!("/rounds/{id}?published=1"))),
+        // Published already (twice-clicked button): the page says so.
+        Err(crate::store::StoreError::Conflict(_)) => Ok(see_other(format!("/rounds/{id}"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticked_pairs_are_read_and_bad_ones_named() {
+        let form = FormData::parse(b"lock=3-7&lock=3-7&ban=x-1&lock_mentor=4&mode=score");
+        let (s, errors) = Settings::from_post(&form, Tr::default());
+        assert_eq!(s.locks, vec![(3, 7)]);
+        assert!(s.bans.is_empty());
+        assert!(errors.of("ban").is_some(), "a ban that is not a pair");
+        assert!(
+            errors.of("lock_mentor").is_some(),
+            "a mentor without an applicant"
+        );
+    }
+
+    #[test]
+    fn api_refusals_of_a_run_land_on_the_form_fields() {
+        assert_eq!(run_field("locks[0].reason"), "lock_reason");
+        assert_eq!(run_field("locks[1]"), "lock");
+        assert_eq!(run_field("bans[0].applicant"), "ban");
+        assert_eq!(run_field("bans[2].reason"), "ban_reason");
+        assert_eq!(run_field("tiers[0]"), "tier_1");
+        assert_eq!(run_field("mode"), "mode");
+    }
+}

@@ -1,0 +1,223 @@
+//! The matching-round pages, read and posted as a browser would, on every
+//! backend: only the secretariat may see or start rounds; a round started
+//! from the form is the API's run; ticked pairs come back locked with their
+//! reason and the re-run shows the diff; mistakes are shown next to the
+//! field with what was typed kept; publishing opens the proposals.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::pages::Reader;
+use twinmatch::domain::{CityId, Role};
+use twinmatch::store::Actor;
+
+async fn token(db: &common::TestDb, role: Role) -> String {
+    let (secret, hash) = twinmatch::auth::new_token().unwrap();
+    db.store
+        .create_token(&Actor::CLI, role, "page test", &hash)
+        .await
+        .unwrap();
+    secret
+}
+
+async fn secretariat(db: &common::TestDb) -> Reader {
+    let mut reader = Reader::new(db.store.clone());
+    reader.sign_in(&token(db, Role::Secretariat).await).await;
+    reader
+}
+
+/// Starts a round from the form with `extra` fields; the new round's id.
+async fn run_round(reader: &mut Reader, extra: &[(&str, &str)]) -> i64 {
+    let form = reader.get("/rounds/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("mode", "coverage"),
+        ("tier_1", "ldc_african"),
+        ("tier_2", "ldc_or_african"),
+    ];
+    fields.extend_from_slice(extra);
+    let done = reader.post("/rounds", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
+    let to = done.location.unwrap();
+    to.trim_start_matches("/rounds/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn only_the_secretariat_sees_and_starts_rounds() {
+    let db = common::sqlite().await;
+    common::load_everything(db.store.as_ref()).await;
+    let mut anonymous = Reader::new(db.store.clone());
+    let page = anonymous.get("/rounds").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        page.location
+            .unwrap()
+            .starts_with("/sign-in?back=%2Frounds")
+    );
+
+    let mut city = Reader::new(db.store.clone());
+    city.sign_in(&token(&db, Role::City(CityId(1))).await).await;
+    for path in ["/rounds", "/rounds/new", "/rounds/1"] {
+        let page = city.get(path).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(page.text().contains("You cannot see or do this"));
+    }
+    let page = city.get("/").await;
+    let csrf = page.csrf();
+    let refused = city
+        .post("/rounds", &[("csrf", &csrf), ("mode", "score")])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        db.store.list_runs(Default::default()).await.unwrap().total,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_round_locked_and_run_again_shows_its_reason_and_the_diff() {
+    for db in common::every_backend().await {
+        common::load_everything(db.store.as_ref()).await;
+        let mut reader = secretariat(&db).await;
+        let first = run_round(&mut reader, &[]).await;
+        let review = reader.get(&format!("/rounds/{first}?created=1")).await;
+        assert_eq!(review.status, StatusCode::OK);
+        let text = review.text();
+        assert!(text.contains("The round has run"), "{text}");
+        assert!(text.contains("Topics") && text.contains("If removed"));
+        assert!(text.contains("There was no earlier round to compare with"));
+
+        // The same run through the JSON API.
+        let run = db.store.get_run(first).await.unwrap();
+        let proposals = twinmatch::service::pairs_of_run(db.store.as_ref(), first)
+            .await
+            .unwrap();
+        assert_eq!(
+            run.summary["pairs"].as_u64().unwrap() as usize,
+            proposals.len()
+        );
+        assert_eq!(
+            run.summary["if_removed"].as_array().unwrap().len(),
+            proposals.len(),
+            "every proposal says what removing it would change"
+        );
+
+        // Tick a pair that is NOT proposed to lock it: the form comes back
+        // filled, the reason is required.
+        let chosen = twinmatch::service::pairs_of_run(db.store.as_ref(), first)
+            .await
+            .unwrap()[0];
+        let pair = format!("{}-{}", chosen.mentor.0, chosen.applicant.0);
+        let form = reader
+            .get(&format!("/rounds/new?from={first}&lock={pair}"))
+            .await;
+        assert!(form.html.contains(&format!("value=\"{pair}\" checked")));
+        let csrf = form.csrf();
+        let refused = reader
+            .post(
+                "/rounds",
+                &[
+                    ("csrf", &csrf),
+                    ("mode", "coverage"),
+                    ("lock", &pair),
+                    ("lock_reason", "  "),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.html.contains("There is a problem"));
+        assert!(
+            refused.by_id("field-lock-reason-error").is_some(),
+            "{}",
+            refused.text()
+        );
+        assert!(
+            refused.html.contains(&format!("value=\"{pair}\" checked")),
+            "the ticked pair is kept"
+        );
+        assert_eq!(
+            db.store.list_runs(Default::default()).await.unwrap().total,
+            1,
+            "nothing was run"
+        );
+
+        let second = run_round(
+            &mut reader,
+            &[
+                ("lock", &pair),
+                ("lock_reason", "agreed at the regional meeting"),
+                ("prefer_previous", "yes"),
+            ],
+        )
+        .await;
+        let review = reader.get(&format!("/rounds/{second}")).await;
+        let text = review.text();
+        assert!(text.contains("agreed at the regional meeting"), "{text}");
+        assert!(
+            text.contains(&format!("Compared with round {first}")),
+            "{text}"
+        );
+        assert!(text.contains("Locked"));
+        let run = db.store.get_run(second).await.unwrap();
+        assert_eq!(
+            run.params["locks"][0]["reason"],
+            "agreed at the regional meeting"
+        );
+    }
+}
+
+#[tokio::test]
+async fn publishing_a_round_opens_its_proposals_to_the_cities() {
+    let db = common::sqlite().await;
+    common::load_everything(db.store.as_ref()).await;
+    let mut reader = secretariat(&db).await;
+    let id = run_round(&mut reader, &[]).await;
+    let review = reader.get(&format!("/rounds/{id}")).await;
+    assert!(review.text().contains("Not published"));
+    let csrf = review.csrf();
+    let forged = reader
+        .post(&format!("/rounds/{id}/publish"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(db.store.get_run(id).await.unwrap().published_at.is_none());
+    let done = reader
+        .post(&format!("/rounds/{id}/publish"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = reader.get(done.location.as_deref().unwrap()).await;
+    assert!(page.text().contains("The proposals are published"));
+    assert!(db.store.get_run(id).await.unwrap().published_at.is_some());
+}
+
+#[tokio::test]
+async fn a_round_page_in_french_and_unknown_rounds_are_not_found() {
+    let db = common::sqlite().await;
+    common::load_everything(db.store.as_ref()).await;
+    let mut reader = secretariat(&db).await;
+    let id = run_round(&mut reader, &[]).await;
+    reader.cookies.push("twinmatch_lang=fr".into());
+    let page = reader.get(&format!("/rounds/{id}")).await;
+    assert!(page.text().contains("Paires proposées"), "{}", page.text());
+    assert!(page.html.contains("<html lang=\"fr\">"));
+    for path in ["/rounds/999", "/rounds/abc"] {
+        let page = reader.get(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.text().contains("Page introuvable"));
+    }
+    let external: Vec<&str> = page
+        .html
+        .match_indices("http")
+        .map(|(i, _)| &page.html[i..(i + 30).min(page.html.len())])
+        .collect();
+    assert!(
+        external.is_empty(),
+        "no URL to another origin: {external:?}"
+    );
+}
