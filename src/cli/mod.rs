@@ -34,9 +34,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let stats = store.stats().await?;
             tracing::info!(addr = %listener.local_addr()?, database = %redact(&url), cities = stats.cities, twin_links = stats.twin_links, "serving");
             println!(
-                "twinmatch serving on http://{} (database {})",
-                listener.local_addr()?,
-                redact(&url)
+                "twinmatch serving on http://{addr} (database {})\n  pages: http://{addr}/ (sign in with a token at /sign-in)\n  API:   http://{addr}/api/docs",
+                redact(&url),
+                addr = listener.local_addr()?,
             );
             crate::http::serve(listener, store, shutdown_signal()).await?;
             tracing::info!("stopped");
