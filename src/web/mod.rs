@@ -10,6 +10,7 @@ pub mod form;
 pub mod i18n;
 mod layout;
 mod overview;
+mod proposals;
 pub mod session;
 
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(account::router())
         .merge(overview::router())
+        .merge(proposals::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
 }
