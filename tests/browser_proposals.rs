@@ -148,3 +148,74 @@ async fn a_mentor_city_accepts_a_proposal_and_an_applicant_declines_another() {
     browser.screenshot("proposal-declined").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_secretariat_reviews_a_round_and_its_proposals_forms() {
+    let service = Service::real().await;
+    let sec = service.token(Role::Secretariat).await;
+    let (status, run) = api(&service, "/api/runs", &sec, json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    api(
+        &service,
+        &format!("/api/runs/{}/publish", run["run"]["id"]),
+        &sec,
+        json!({}),
+    )
+    .await;
+    let proposals = run["proposals"].as_array().unwrap().clone();
+    let open = &proposals[0];
+    // Another one becomes active: both sides accept through the API.
+    let active = &proposals[1];
+    let mut version = active["version"].clone();
+    for side in ["mentor", "applicant"] {
+        let (status, body) = api(
+            &service,
+            &format!("/api/proposals/{}/accept", active["id"]),
+            &sec,
+            json!({"version": version, "side": side}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        version = body["version"].clone();
+    }
+
+    let Some(browser) = Browser::open(&service).await else {
+        return;
+    };
+    browser.sign_in(&sec).await;
+    browser.goto("/proposals").await;
+    assert!(browser.page_text().await.contains("Active"));
+    browser.check_page("the round's proposals").await;
+    browser.goto(&format!("/proposals/{}", open["id"])).await;
+    assert!(
+        browser
+            .page_text()
+            .await
+            .contains("Accept for the mentor city")
+    );
+    browser
+        .check_page("an open proposal, for the secretariat")
+        .await;
+    browser
+        .click(&format!(
+            "form[action=\"/proposals/{}/decline\"] button",
+            open["id"]
+        ))
+        .await;
+    assert!(
+        wait_for(&browser, "#field-side-error")
+            .await
+            .contains("the secretariat answers for a side")
+    );
+    browser.check_page("a decline without its side").await;
+    browser.goto(&format!("/proposals/{}", active["id"])).await;
+    assert!(
+        browser
+            .page_text()
+            .await
+            .contains("Record the outcome of the mentorship")
+    );
+    browser.check_page("an active proposal").await;
+    browser.screenshot("proposal-active").await;
+    browser.close().await;
+}

@@ -496,3 +496,102 @@ async fn the_pages_read_in_french() {
         assert!(page.html.contains("Pourquoi refusez-vous ?"));
     }
 }
+
+#[tokio::test]
+async fn the_secretariat_answers_for_a_named_side_and_cancels_with_a_reason() {
+    for w in worlds().await {
+        let p = &w.proposals[0];
+        let sec = sign_in(&w.api, &w.sec).await;
+        let url = format!("/proposals/{}", id(p));
+        let page = get(&w.api, &url, &sec).await;
+        assert!(page.html.contains("Accept for the mentor city"));
+        assert!(page.html.contains("Accept for the applicant city"));
+        let token = csrf(&page.html);
+        let version = p["version"].to_string();
+
+        // Declining without naming the side: the API's message, next to the side.
+        let refused = post(
+            &w.api,
+            &format!("{url}/decline"),
+            &sec,
+            &[
+                ("csrf", &token),
+                ("version", &version),
+                ("reason", "Asked by phone"),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let at = refused.html.find("id=\"field-side-error\"").unwrap();
+        assert!(refused.html[at..].contains("the secretariat answers for a side"));
+        assert!(refused.html.contains(">Asked by phone</textarea>"));
+
+        let done = post(
+            &w.api,
+            &format!("{url}/accept"),
+            &sec,
+            &[
+                ("csrf", &token),
+                ("version", &version),
+                ("side", "applicant"),
+            ],
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        let now = proposal(&w.api, &w.sec, id(p)).await;
+        assert_eq!(now["applicant_accepted"], true);
+        assert_eq!(now["mentor_accepted"], false);
+        let version = now["version"].to_string();
+
+        // A city may not cancel; the secretariat must say why.
+        let city_cookie = as_city(&w, p, "mentor").await;
+        let city_page = get(&w.api, &url, &city_cookie).await;
+        assert!(!city_page.html.contains("/cancel\""));
+        let forbidden = post(
+            &w.api,
+            &format!("{url}/cancel"),
+            &city_cookie,
+            &[
+                ("csrf", &csrf(&city_page.html)),
+                ("version", &version),
+                ("cancel_reason", "No"),
+            ],
+        )
+        .await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+        let refused = post(
+            &w.api,
+            &format!("{url}/cancel"),
+            &sec,
+            &[
+                ("csrf", &token),
+                ("version", &version),
+                ("cancel_reason", ""),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let at = refused
+            .html
+            .find("id=\"field-cancel-reason-error\"")
+            .unwrap();
+        assert!(refused.html[at..].contains("reason must not be empty"));
+        let done = post(
+            &w.api,
+            &format!("{url}/cancel"),
+            &sec,
+            &[
+                ("csrf", &token),
+                ("version", &version),
+                ("cancel_reason", "The applicant left the network"),
+            ],
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        let now = proposal(&w.api, &w.sec, id(p)).await;
+        assert_eq!(now["status"], "cancelled");
+        let after = get(&w.api, &done.location, &sec).await;
+        assert!(after.html.contains("The proposal has been cancelled."));
+        assert!(after.html.contains("The applicant left the network"));
+    }
+}
