@@ -216,6 +216,8 @@ async fn the_secretariat_reviews_a_round_and_its_proposals_forms() {
             .contains("Record the outcome of the mentorship")
     );
     browser.check_page("an active proposal").await;
+    // The whole page in one picture: breakdown, topics, path, history.
+    browser.client.set_window_size(1280, 3200).await.unwrap();
     browser.screenshot("proposal-active").await;
     browser.close().await;
 }

@@ -221,6 +221,10 @@ async fn the_mentor_accepts_through_the_page_and_the_proposal_moves() {
         assert!(after.html.contains("Your acceptance has been recorded."));
         assert!(after.html.contains("Accepted by the mentor"));
         assert!(after.html.contains("Wait for the other city to answer"));
+        assert!(
+            after.html.contains("Accepted by the mentor city"),
+            "the history says who answered"
+        );
     }
 }
 

@@ -385,6 +385,13 @@ async fn detail(
         }
     }
     let history = history(state, p).await?;
+    let topic_names: HashMap<i64, String> = state
+        .store
+        .list_topics()
+        .await?
+        .into_iter()
+        .map(|t| (t.id.0, t.name))
+        .collect();
     for e in &history {
         if let Some(c) = e.actor_city {
             names.of(state, c).await?;
@@ -504,7 +511,7 @@ async fn detail(
             }
         }
         (breakdown(tr, &p.explanation))
-        (topics(tr, &p.explanation))
+        (topics(tr, &p.explanation, &topic_names))
         h2 class="heading-m" { (tr.t("proposals.path_title")) }
         @if hops.is_empty() {
             p class="body" { (tr.t("proposals.path_none")) }
@@ -566,7 +573,7 @@ async fn detail(
                     @for e in &history {
                         tr {
                             td { (day(&e.at)) }
-                            td { (action_name(tr, &e.action)) }
+                            td { (action_name(tr, e)) }
                             td {
                                 @if let Some(c) = e.actor_city { (names.get(c)) }
                                 @else if e.role == "observer" { (tr.t("roles.observer")) }
@@ -600,9 +607,15 @@ fn answer_text(tr: Tr, p: &StoredProposal, side: Side) -> &'static str {
     }
 }
 
-fn action_name(tr: Tr, action: &str) -> String {
-    match action {
-        "accept" => tr.t("proposals.action_accept").to_string(),
+fn action_name(tr: Tr, e: &crate::store::AuditEntry) -> String {
+    let mentor_answered = |e: &crate::store::AuditEntry| {
+        let now = e.after.as_ref().map(|a| a["mentor_accepted"].clone());
+        let then = e.before.as_ref().map(|b| b["mentor_accepted"].clone());
+        now != then
+    };
+    match e.action.as_str() {
+        "accept" if mentor_answered(e) => tr.t("proposals.action_accept_mentor").to_string(),
+        "accept" => tr.t("proposals.action_accept_applicant").to_string(),
         "decline" => tr.t("proposals.action_decline").to_string(),
         "complete" => tr.t("proposals.action_complete").to_string(),
         "cancel" => tr.t("proposals.action_cancel").to_string(),
@@ -620,6 +633,7 @@ fn codes(v: &Value) -> String {
         .map(|xs| {
             xs.iter()
                 .filter_map(Value::as_str)
+                .map(|c| c.replace('_', " "))
                 .collect::<Vec<_>>()
                 .join(", ")
         })
@@ -700,7 +714,7 @@ fn breakdown(tr: Tr, explanation: &Value) -> Markup {
 }
 
 /// The topics the pairing is about and the evidence behind the mentor's expertise.
-fn topics(tr: Tr, explanation: &Value) -> Markup {
+fn topics(tr: Tr, explanation: &Value, names: &HashMap<i64, String>) -> Markup {
     let topics = explanation["matched_topics"]
         .as_array()
         .cloned()
@@ -712,7 +726,10 @@ fn topics(tr: Tr, explanation: &Value) -> Markup {
         }
         @for t in &topics {
             h3 class="heading-s" {
-                (t["slug"].as_str().unwrap_or(""))
+                @match t["topic"].as_i64().and_then(|id| names.get(&id)) {
+                    Some(name) => (name),
+                    None => (t["slug"].as_str().unwrap_or("")),
+                }
                 " "
                 span class="secondary" {
                     (tr.f("proposals.topic_priority", &[("n", &t["priority"].as_i64().unwrap_or_default())]))
