@@ -12,7 +12,7 @@ mod health;
 mod offers;
 pub mod openapi;
 mod params;
-mod proposals;
+pub(crate) mod proposals;
 mod requests;
 pub(crate) mod runs;
 mod stats;

@@ -45,13 +45,13 @@ pub struct CancelBody {
 
 async fn load(
     state: &AppState,
-    caller: &Caller,
+    role: Option<Role>,
     id: i64,
 ) -> Result<(StoredProposal, bool), ApiError> {
     let p = state.store.get_proposal(id).await?;
     let published = state.store.get_run(p.run_id).await?.published_at.is_some();
     // Proposals of an unpublished run are the secretariat's draft.
-    if !published && caller.role() != Some(Role::Secretariat) {
+    if !published && role != Some(Role::Secretariat) {
         return Err(ApiError::NotFound(format!(
             "proposal {id} does not exist or is not published yet"
         )));
@@ -99,13 +99,13 @@ async fn commit(
     version: i64,
     action: &'static str,
     update: ProposalUpdate,
-) -> Result<Json<StoredProposal>, ApiError> {
+) -> Result<StoredProposal, ApiError> {
     match state
         .store
         .update_proposal(actor, p.id, version, action, &update)
         .await
     {
-        Ok(p) => Ok(Json(p)),
+        Ok(p) => Ok(p),
         Err(e) => Err(stale(e, state.store.get_proposal(p.id).await.ok())),
     }
 }
@@ -135,20 +135,20 @@ fn side(caller_role: Role, p: &StoredProposal, given: Option<&str>) -> Result<Si
     }
 }
 
-async fn answerable(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<(StoredProposal, Actor), ApiError> {
-    let actor = caller.writer()?;
-    let (p, published) = load(state, caller, id).await?;
+/// The proposal a writer answers: it must be published. An observer is
+/// refused before anything is read.
+async fn answerable(state: &AppState, actor: &Actor, id: i64) -> Result<StoredProposal, ApiError> {
+    if actor.role == Role::Observer {
+        return Err(ApiError::Forbidden("an observer token is read-only".into()));
+    }
+    let (p, published) = load(state, Some(actor.role), id).await?;
     if !published {
         return Err(ApiError::Conflict(format!(
             "proposal {id} belongs to run {} which is not published yet",
             p.run_id
         )));
     }
-    Ok((p, actor))
+    Ok(p)
 }
 
 #[utoipa::path(
@@ -175,7 +175,19 @@ async fn accept(
     Id(id): Id,
     Body(b): Body<AnswerBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
-    let (p, actor) = answerable(&state, &caller, id).await?;
+    let actor = caller.writer()?;
+    Ok(Json(accept_proposal(&state, &actor, id, &b).await?))
+}
+
+/// One side accepts proposal `id` at `b.version` (the JSON API's and the
+/// pages' accept).
+pub(crate) async fn accept_proposal(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    b: &AnswerBody,
+) -> Result<StoredProposal, ApiError> {
+    let p = answerable(state, actor, id).await?;
     let side = side(actor.role, &p, b.side.as_deref())?;
     check_version(&p, b.version)?;
     let next = p
@@ -183,7 +195,7 @@ async fn accept(
         .accept(side)
         .map_err(|e| forbidden_transition(e, &p))?;
     let update = ProposalUpdate::to(next);
-    commit(&state, &actor, &p, b.version, "accept", update).await
+    commit(state, actor, &p, b.version, "accept", update).await
 }
 
 #[utoipa::path(
@@ -210,7 +222,19 @@ async fn decline(
     Id(id): Id,
     Body(b): Body<AnswerBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
-    let (p, actor) = answerable(&state, &caller, id).await?;
+    let actor = caller.writer()?;
+    Ok(Json(decline_proposal(&state, &actor, id, &b).await?))
+}
+
+/// One side declines proposal `id` at `b.version` with a reason; the pair
+/// is banned from later runs.
+pub(crate) async fn decline_proposal(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    b: &AnswerBody,
+) -> Result<StoredProposal, ApiError> {
+    let p = answerable(state, actor, id).await?;
     side(actor.role, &p, b.side.as_deref())?;
     check_version(&p, b.version)?;
     let reason = required_text("reason", b.reason.as_deref().unwrap_or(""), 500)?;
@@ -220,7 +244,7 @@ async fn decline(
         ban: true,
         ..ProposalUpdate::to(next)
     };
-    commit(&state, &actor, &p, b.version, "decline", update).await
+    commit(state, actor, &p, b.version, "decline", update).await
 }
 
 /// The topics a proposal matched, from its stored explanation.
@@ -260,7 +284,19 @@ async fn complete(
     Id(id): Id,
     Body(b): Body<CompleteBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
-    let (p, actor) = answerable(&state, &caller, id).await?;
+    let actor = caller.writer()?;
+    Ok(Json(complete_proposal(&state, &actor, id, &b).await?))
+}
+
+/// Active proposal `id` at `b.version` completes with its outcome, which
+/// becomes evidence of the mentor's expertise.
+pub(crate) async fn complete_proposal(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    b: &CompleteBody,
+) -> Result<StoredProposal, ApiError> {
+    let p = answerable(state, actor, id).await?;
     if let Role::City(_) = actor.role {
         side(actor.role, &p, None)?;
     }
@@ -294,7 +330,7 @@ async fn complete(
         evidence,
         ..ProposalUpdate::to(next)
     };
-    commit(&state, &actor, &p, b.version, "complete", update).await
+    commit(state, actor, &p, b.version, "complete", update).await
 }
 
 #[utoipa::path(
@@ -322,7 +358,23 @@ async fn cancel(
     Body(b): Body<CancelBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
     let actor = caller.secretariat()?;
-    let (p, _) = load(&state, &caller, id).await?;
+    Ok(Json(cancel_proposal(&state, &actor, id, &b).await?))
+}
+
+/// The secretariat cancels proposal `id` at `b.version`, with a reason.
+pub(crate) async fn cancel_proposal(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    b: &CancelBody,
+) -> Result<StoredProposal, ApiError> {
+    if actor.role != Role::Secretariat {
+        return Err(ApiError::Forbidden(format!(
+            "only the secretariat may do this (this token is a {} token)",
+            actor.role.name()
+        )));
+    }
+    let (p, _) = load(state, Some(actor.role), id).await?;
     check_version(&p, b.version)?;
     let reason = required_text("reason", &b.reason, 500)?;
     let next = p.state.cancel().map_err(|e| forbidden_transition(e, &p))?;
@@ -330,7 +382,7 @@ async fn cancel(
         reason: Some(reason),
         ..ProposalUpdate::to(next)
     };
-    commit(&state, &actor, &p, b.version, "cancel", update).await
+    commit(state, actor, &p, b.version, "cancel", update).await
 }
 
 #[utoipa::path(
@@ -385,7 +437,18 @@ async fn get_proposal(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<StoredProposal>, ApiError> {
-    Ok(Json(load(&state, &caller, id).await?.0))
+    Ok(Json(read_proposal(&state, caller.role(), id).await?))
+}
+
+/// Proposal `id` as a reader with `role` may see it (`None`: anonymous):
+/// a proposal of an unpublished run is the secretariat's draft, unknown
+/// to everyone else.
+pub(crate) async fn read_proposal(
+    state: &AppState,
+    role: Option<Role>,
+    id: i64,
+) -> Result<StoredProposal, ApiError> {
+    Ok(load(state, role, id).await?.0)
 }
 
 pub fn router() -> Router<AppState> {

@@ -11,6 +11,7 @@ pub mod i18n;
 mod layout;
 mod overview;
 mod parts;
+mod proposals;
 mod rounds;
 pub mod session;
 
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(account::router())
         .merge(overview::router())
         .merge(rounds::router())
+        .merge(proposals::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
 }
