@@ -98,7 +98,10 @@ fn assign_error(e: AssignError, locks: &[Override], bans: &[Override]) -> ApiErr
 }
 
 /// The stored proposals with names, for people to read.
-fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) -> Vec<Value> {
+pub(crate) fn with_names(
+    network: &crate::engine::Network,
+    proposals: &[StoredProposal],
+) -> Vec<Value> {
     proposals
         .iter()
         .map(|p| {
@@ -115,28 +118,42 @@ fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) ->
         .collect()
 }
 
-#[utoipa::path(
-    post,
-    path = "/api/runs",
-    tag = "runs",
-    security(("bearer" = [])),
-    request_body = RunBody,
-    responses(
-        (status = 201, description = "The run, its proposals and its summary", body = crate::http::openapi::CreatedRun),
-        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
-        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
-        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The engine cannot solve the round as asked", body = crate::http::openapi::ErrorBody),
-        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
-        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
-    ),
-)]
-async fn create_run(
-    State(state): State<AppState>,
-    caller: Caller,
-    Body(body): Body<RunBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.secretariat()?;
+/// A round solved as `body` asks, on the network as it is, before it is stored.
+pub(crate) struct Solved {
+    pub network: crate::engine::Network,
+    pub round: crate::matching::Round,
+    pub mode: Mode,
+    pub params: RunParams,
+    pub weights: ScoreWeights,
+    pub locks: Vec<Override>,
+    pub bans: Vec<Override>,
+    pub previous_run: Option<i64>,
+}
+
+impl Solved {
+    /// What the run achieved, as stored in `runs.summary`.
+    pub fn summary(&self) -> Value {
+        let round = &self.round;
+        json!({
+            "applicants": round.coverage.total.applicants,
+            "applicants_covered": round.assignment.applicants_covered,
+            "max_coverable": round.coverage.max_coverable,
+            "pairs": round.assignment.pairs,
+            "committed": round.assignment.committed,
+            "total_score": round.assignment.total_score,
+            "blocking_pairs": round.blocking_pairs,
+            "coverage": round.coverage,
+            "unmatched": round.unmatched,
+            "diff": round.diff,
+            "previous_run": self.previous_run,
+        })
+    }
+}
+
+/// Checks `body` and solves the round it asks for (the engine runs off the
+/// async threads), on top of the pairs in force and every stored ban. The
+/// pages' preview of a default round calls this with `RunBody::default()`.
+pub(crate) async fn solve(state: &AppState, body: &RunBody) -> Result<Solved, ApiError> {
     let db = state.store.as_ref();
     let mode = body
         .mode
@@ -223,19 +240,53 @@ async fn create_run(
         .await
         .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))??
     };
-    let summary = json!({
-        "applicants": round.coverage.total.applicants,
-        "applicants_covered": round.assignment.applicants_covered,
-        "max_coverable": round.coverage.max_coverable,
-        "pairs": round.assignment.pairs,
-        "committed": round.assignment.committed,
-        "total_score": round.assignment.total_score,
-        "blocking_pairs": round.blocking_pairs,
-        "coverage": round.coverage,
-        "unmatched": round.unmatched,
-        "diff": round.diff,
-        "previous_run": previous_run,
-    });
+    Ok(Solved {
+        network,
+        round,
+        mode,
+        params,
+        weights,
+        locks,
+        bans,
+        previous_run,
+    })
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/runs",
+    tag = "runs",
+    security(("bearer" = [])),
+    request_body = RunBody,
+    responses(
+        (status = 201, description = "The run, its proposals and its summary", body = crate::http::openapi::CreatedRun),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The engine cannot solve the round as asked", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
+async fn create_run(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(body): Body<RunBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = caller.secretariat()?;
+    let db = state.store.as_ref();
+    let solved = solve(&state, &body).await?;
+    let summary = solved.summary();
+    let Solved {
+        network,
+        round,
+        mode,
+        params,
+        weights,
+        locks,
+        bans,
+        previous_run,
+    } = solved;
     let proposals: Vec<NewProposal> = round
         .assignment
         .proposals
@@ -304,13 +355,40 @@ async fn list_runs(
 
 /// A run as its reader may see it: unpublished runs are the secretariat's.
 async fn visible_run(state: &AppState, caller: &Caller, id: i64) -> Result<StoredRun, ApiError> {
-    let run = state.store.get_run(id).await?;
-    if run.published_at.is_none() && caller.role() != Some(crate::domain::Role::Secretariat) {
+    visible_run_for(state.store.as_ref(), caller.role(), id).await
+}
+
+/// A run as a reader with `role` may see it (the pages ask with their viewer's role).
+pub(crate) async fn visible_run_for(
+    db: &dyn crate::store::Db,
+    role: Option<crate::domain::Role>,
+    id: i64,
+) -> Result<StoredRun, ApiError> {
+    let run = db.get_run(id).await?;
+    if run.published_at.is_none() && role != Some(crate::domain::Role::Secretariat) {
         return Err(ApiError::NotFound(format!(
             "run {id} does not exist or is not published yet"
         )));
     }
     Ok(run)
+}
+
+/// The latest run a reader with `role` may see: the latest of all for the
+/// secretariat, the latest published one for everybody else.
+pub(crate) async fn latest_visible_run(
+    db: &dyn crate::store::Db,
+    role: Option<crate::domain::Role>,
+) -> Result<Option<StoredRun>, ApiError> {
+    let runs = db
+        .list_runs(crate::store::Paging {
+            page: 1,
+            per_page: crate::store::Paging::MAX_PER_PAGE,
+        })
+        .await?;
+    Ok(runs
+        .items
+        .into_iter()
+        .find(|r| r.published_at.is_some() || role == Some(crate::domain::Role::Secretariat)))
 }
 
 #[utoipa::path(

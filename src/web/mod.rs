@@ -5,12 +5,15 @@
 
 mod account;
 mod assets;
+mod coverage_chart;
 pub mod error;
 pub mod form;
 pub mod i18n;
+mod latest;
 mod layout;
 mod overview;
 pub mod session;
+mod world_map;
 
 use axum::Router;
 use axum::http::HeaderMap;
