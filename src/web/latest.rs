@@ -55,10 +55,6 @@ impl Coverage {
         }
     }
 
-    pub fn is_preview(&self) -> bool {
-        self.run.is_none()
-    }
-
     /// Every row with the kind of group it belongs to.
     pub fn rows(&self) -> Vec<(&'static str, &Row)> {
         let mut out: Vec<(&'static str, &Row)> = Vec::new();

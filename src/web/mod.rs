@@ -4,9 +4,11 @@
 //! language (`locales/`); our own stylesheet, nothing from another origin.
 
 mod account;
+mod applicants;
 mod assets;
 mod coverage_chart;
 pub mod error;
+mod exports;
 pub mod form;
 pub mod i18n;
 mod latest;
@@ -27,6 +29,8 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(account::router())
         .merge(overview::router())
+        .merge(applicants::router())
+        .merge(exports::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
 }
