@@ -115,20 +115,32 @@ async fn get_plan(
     params.only(&[])?;
     let city = CityId(id);
     let current = crate::service::current_pairs(state.store.as_ref()).await?;
-    Ok(Json(
-        with_network(&state, move |n| {
-            Ok(match current {
-                Some(pairs) => n.plan_with_pairs(city, &pairs, &PlanParams::default())?,
-                // Before any published run, loads come from the engine's default round.
-                None => n.plan(
-                    city,
-                    &n.round(&RunParams::default())?,
-                    &PlanParams::default(),
-                )?,
-            })
-        })
-        .await?,
-    ))
+    let mut plans = with_network(&state, move |n| plans_of(n, &[city], current.as_deref())).await?;
+    Ok(Json(plans.remove(0)))
+}
+
+/// The staged plans of `cities` (applicants), with mentor loads counted from
+/// `current`, the pairs that hold a slot now; before any published run
+/// (`None`), from the engine's default round, solved once for all of them.
+pub(crate) fn plans_of(
+    n: &Network,
+    cities: &[CityId],
+    current: Option<&[crate::matching::Pair]>,
+) -> Result<Vec<Plan>, ApiError> {
+    let params = PlanParams::default();
+    Ok(match current {
+        Some(pairs) => cities
+            .iter()
+            .map(|c| n.plan_with_pairs(*c, pairs, &params))
+            .collect::<Result<_, _>>()?,
+        None => {
+            let round = n.round(&RunParams::default())?;
+            cities
+                .iter()
+                .map(|c| n.plan(*c, &round, &params))
+                .collect::<Result<_, _>>()?
+        }
+    })
 }
 
 #[utoipa::path(

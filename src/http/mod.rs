@@ -5,7 +5,7 @@
 mod audit;
 mod cities;
 mod countries;
-mod engine;
+pub(crate) mod engine;
 mod error;
 mod extract;
 mod health;
@@ -15,7 +15,7 @@ mod params;
 pub(crate) mod proposals;
 mod requests;
 pub(crate) mod runs;
-mod stats;
+pub(crate) mod stats;
 mod support;
 mod ties;
 mod tokens;

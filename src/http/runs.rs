@@ -99,7 +99,10 @@ fn assign_error(e: AssignError, locks: &[Override], bans: &[Override]) -> ApiErr
 }
 
 /// The stored proposals with names, for people to read.
-fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) -> Vec<Value> {
+pub(crate) fn with_names(
+    network: &crate::engine::Network,
+    proposals: &[StoredProposal],
+) -> Vec<Value> {
     proposals
         .iter()
         .map(|p| {
@@ -116,25 +119,45 @@ fn with_names(network: &crate::engine::Network, proposals: &[StoredProposal]) ->
         .collect()
 }
 
-/// A run made and stored: what `POST /api/runs` answers and the round page shows.
-pub(crate) struct StartedRun {
-    pub run: StoredRun,
-    pub proposals: Vec<StoredProposal>,
-    pub summary: Value,
+/// A round solved as `body` asks, on the network as it is, before it is stored.
+pub(crate) struct Solved {
     pub network: crate::engine::Network,
+    pub round: crate::matching::Round,
+    /// Per proposal, the round re-solved without it.
+    pub removals: Vec<crate::matching::whatif::IfRemoved>,
+    pub mode: Mode,
+    pub params: RunParams,
+    pub weights: ScoreWeights,
+    pub locks: Vec<Override>,
+    pub bans: Vec<Override>,
+    pub previous_run: Option<i64>,
 }
 
-/// Most proposals for which the round is re-solved once each to say what
-/// removing it would change.
-const IF_REMOVED_LIMIT: usize = 500;
+impl Solved {
+    /// What the run achieved, as stored in `runs.summary`.
+    pub fn summary(&self) -> Value {
+        let round = &self.round;
+        json!({
+            "applicants": round.coverage.total.applicants,
+            "applicants_covered": round.assignment.applicants_covered,
+            "max_coverable": round.coverage.max_coverable,
+            "pairs": round.assignment.pairs,
+            "committed": round.assignment.committed,
+            "total_score": round.assignment.total_score,
+            "blocking_pairs": round.blocking_pairs,
+            "coverage": round.coverage,
+            "unmatched": round.unmatched,
+            "diff": round.diff,
+            "previous_run": self.previous_run,
+            "if_removed": self.removals,
+        })
+    }
+}
 
-/// Runs the engine with the secretariat's parameters and stores the run:
-/// the one way to start a run, for the JSON API and the round page.
-pub(crate) async fn start_run(
-    state: &AppState,
-    actor: &crate::store::Actor,
-    body: &RunBody,
-) -> Result<StartedRun, ApiError> {
+/// Checks `body` and solves the round it asks for (the engine runs off the
+/// async threads), on top of the pairs in force and every stored ban. The
+/// pages' preview of a default round calls this with `RunBody::default()`.
+pub(crate) async fn solve(state: &AppState, body: &RunBody) -> Result<Solved, ApiError> {
     let db = state.store.as_ref();
     let mode = body
         .mode
@@ -227,20 +250,52 @@ pub(crate) async fn start_run(
         .await
         .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))??
     };
-    let summary = json!({
-        "applicants": round.coverage.total.applicants,
-        "applicants_covered": round.assignment.applicants_covered,
-        "max_coverable": round.coverage.max_coverable,
-        "pairs": round.assignment.pairs,
-        "committed": round.assignment.committed,
-        "total_score": round.assignment.total_score,
-        "blocking_pairs": round.blocking_pairs,
-        "coverage": round.coverage,
-        "unmatched": round.unmatched,
-        "diff": round.diff,
-        "previous_run": previous_run,
-        "if_removed": removals,
-    });
+    Ok(Solved {
+        network,
+        round,
+        removals,
+        mode,
+        params,
+        weights,
+        locks,
+        bans,
+        previous_run,
+    })
+}
+
+/// A run made and stored: what `POST /api/runs` answers and the round page shows.
+pub(crate) struct StartedRun {
+    pub run: StoredRun,
+    pub proposals: Vec<StoredProposal>,
+    pub summary: Value,
+    pub network: crate::engine::Network,
+}
+
+/// Most proposals for which the round is re-solved once each to say what
+/// removing it would change.
+const IF_REMOVED_LIMIT: usize = 500;
+
+/// Solves the round `body` asks for and stores it: the one way to start a
+/// run, for the JSON API and the round page.
+pub(crate) async fn start_run(
+    state: &AppState,
+    actor: &crate::store::Actor,
+    body: &RunBody,
+) -> Result<StartedRun, ApiError> {
+    let db = state.store.as_ref();
+    let solved = solve(state, body).await?;
+    let summary = solved.summary();
+    let Solved {
+        network,
+        round,
+        mode,
+        params,
+        weights,
+        locks,
+        bans,
+        previous_run,
+        ..
+    } = solved;
     let proposals: Vec<NewProposal> = round
         .assignment
         .proposals
@@ -344,13 +399,40 @@ async fn list_runs(
 
 /// A run as its reader may see it: unpublished runs are the secretariat's.
 async fn visible_run(state: &AppState, caller: &Caller, id: i64) -> Result<StoredRun, ApiError> {
-    let run = state.store.get_run(id).await?;
-    if run.published_at.is_none() && caller.role() != Some(crate::domain::Role::Secretariat) {
+    visible_run_for(state.store.as_ref(), caller.role(), id).await
+}
+
+/// A run as a reader with `role` may see it (the pages ask with their viewer's role).
+pub(crate) async fn visible_run_for(
+    db: &dyn crate::store::Db,
+    role: Option<crate::domain::Role>,
+    id: i64,
+) -> Result<StoredRun, ApiError> {
+    let run = db.get_run(id).await?;
+    if run.published_at.is_none() && role != Some(crate::domain::Role::Secretariat) {
         return Err(ApiError::NotFound(format!(
             "run {id} does not exist or is not published yet"
         )));
     }
     Ok(run)
+}
+
+/// The latest run a reader with `role` may see: the latest of all for the
+/// secretariat, the latest published one for everybody else.
+pub(crate) async fn latest_visible_run(
+    db: &dyn crate::store::Db,
+    role: Option<crate::domain::Role>,
+) -> Result<Option<StoredRun>, ApiError> {
+    let runs = db
+        .list_runs(crate::store::Paging {
+            page: 1,
+            per_page: crate::store::Paging::MAX_PER_PAGE,
+        })
+        .await?;
+    Ok(runs
+        .items
+        .into_iter()
+        .find(|r| r.published_at.is_some() || role == Some(crate::domain::Role::Secretariat)))
 }
 
 #[utoipa::path(

@@ -39,24 +39,33 @@ async fn get_stats(
             per_page: 1,
         })
         .await?;
-    let coverage = match runs.items.first() {
-        Some(run) => serde_json::json!({
-            "run": run.id,
-            "published": run.published_at.is_some(),
-            "total": run.summary["coverage"]["total"],
-            "max_coverable": run.summary["coverage"]["max_coverable"],
-            "by_region": run.summary["coverage"]["by_region"],
-            "by_ldc": run.summary["coverage"]["by_ldc"],
-            "by_african": run.summary["coverage"]["by_african"],
-        }),
-        None => Value::Null,
-    };
+    let coverage = runs.items.first().map_or(Value::Null, coverage_of);
     Ok(Json(StatsView {
         counts: db.stats().await?,
         runs: runs.total,
         coverage,
         mentor_load: db.mentor_loads().await?,
     }))
+}
+
+/// The coverage a run's summary holds, as `/api/stats` shows it (the
+/// overview page draws its charts from the same value).
+pub(crate) fn coverage_of(run: &crate::store::StoredRun) -> Value {
+    let mut coverage = coverage_in(&run.summary);
+    coverage["run"] = serde_json::json!(run.id);
+    coverage["published"] = serde_json::json!(run.published_at.is_some());
+    coverage
+}
+
+/// The coverage part of a run's summary (stored, or of a round not stored).
+pub(crate) fn coverage_in(summary: &Value) -> Value {
+    serde_json::json!({
+        "total": summary["coverage"]["total"],
+        "max_coverable": summary["coverage"]["max_coverable"],
+        "by_region": summary["coverage"]["by_region"],
+        "by_ldc": summary["coverage"]["by_ldc"],
+        "by_african": summary["coverage"]["by_african"],
+    })
 }
 
 pub fn router() -> Router<AppState> {

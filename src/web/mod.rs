@@ -4,16 +4,21 @@
 //! language (`locales/`); our own stylesheet, nothing from another origin.
 
 mod account;
+mod applicants;
 mod assets;
+mod coverage_chart;
 pub mod error;
+mod exports;
 pub mod form;
 pub mod i18n;
+mod latest;
 mod layout;
 mod overview;
 mod parts;
 mod proposals;
 mod rounds;
 pub mod session;
+mod world_map;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -29,6 +34,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(overview::router())
         .merge(rounds::router())
         .merge(proposals::router())
+        .merge(applicants::router())
+        .merge(exports::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
 }
