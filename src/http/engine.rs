@@ -113,22 +113,33 @@ async fn get_plan(
     params: Params,
 ) -> Result<Json<Plan>, ApiError> {
     params.only(&[])?;
-    let city = CityId(id);
+    Ok(Json(plan_of(&state, CityId(id)).await?))
+}
+
+/// The staged plan of the applicant `city`, with mentor loads from the
+/// pairs in force (`GET /api/cities/{id}/plan`, the plan page and its
+/// downloads).
+pub(crate) async fn plan_of(state: &AppState, city: CityId) -> Result<Plan, ApiError> {
     let current = crate::service::current_pairs(state.store.as_ref()).await?;
-    Ok(Json(
-        with_network(&state, move |n| {
-            Ok(match current {
-                Some(pairs) => n.plan_with_pairs(city, &pairs, &PlanParams::default())?,
-                // Before any published run, loads come from the engine's default round.
-                None => n.plan(
-                    city,
-                    &n.round(&RunParams::default())?,
-                    &PlanParams::default(),
-                )?,
-            })
-        })
-        .await?,
-    ))
+    with_network(state, move |n| plan_in(n, city, current.as_deref())).await
+}
+
+/// The plan on a network already built; `current` is
+/// [`current_pairs`](crate::service::current_pairs).
+pub(crate) fn plan_in(
+    n: &Network,
+    city: CityId,
+    current: Option<&[crate::matching::Pair]>,
+) -> Result<Plan, ApiError> {
+    Ok(match current {
+        Some(pairs) => n.plan_with_pairs(city, pairs, &PlanParams::default())?,
+        // Before any published run, loads come from the engine's default round.
+        None => n.plan(
+            city,
+            &n.round(&RunParams::default())?,
+            &PlanParams::default(),
+        )?,
+    })
 }
 
 #[utoipa::path(

@@ -5,15 +5,15 @@
 mod audit;
 mod cities;
 mod countries;
-mod engine;
+pub(crate) mod engine;
 mod error;
 mod extract;
 mod health;
-mod offers;
+pub(crate) mod offers;
 pub mod openapi;
 mod params;
 mod proposals;
-mod requests;
+pub(crate) mod requests;
 mod runs;
 mod stats;
 mod support;

@@ -5,12 +5,16 @@
 
 mod account;
 mod assets;
+mod city;
 pub mod error;
 pub mod form;
 pub mod i18n;
 mod layout;
+mod neighbourhood;
 mod overview;
+mod plan;
 pub mod session;
+mod support;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -24,6 +28,9 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(account::router())
         .merge(overview::router())
+        .merge(city::router())
+        .merge(support::router())
+        .merge(plan::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
 }
