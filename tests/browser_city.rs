@@ -88,8 +88,11 @@ async fn a_member_corrects_an_invalid_offer_and_saves_it() {
         return;
     };
     browser.sign_in(&token).await;
-    browser.goto(&format!("/cities/{member}")).await;
+    browser
+        .goto(&format!("/cities/{member}#neighbourhood"))
+        .await;
     browser.check_page("the member's city page").await;
+    browser.screenshot("city-neighbourhood").await;
     browser
         .click(&format!("main a[href='/cities/{member}/offer']"))
         .await;

@@ -423,7 +423,7 @@ async fn city_page(
             }
         }
 
-        h2 class="heading-l" { (tr.t("city.neighbourhood")) }
+        h2 class="heading-l" id="neighbourhood" { (tr.t("city.neighbourhood")) }
         (neighbourhood::render(tr, &name, &engine.hood))
     };
     Ok(layout::page(&viewer, &title, content))
