@@ -113,10 +113,25 @@ async fn get_plan(
     params: Params,
 ) -> Result<Json<Plan>, ApiError> {
     params.only(&[])?;
-    let city = CityId(id);
+    Ok(Json(plan_of(&state, CityId(id)).await?))
+}
+
+/// The staged plan of the applicant `city`, with mentor loads from the
+/// pairs in force (`GET /api/cities/{id}/plan`, the plan page and its
+/// downloads).
+pub(crate) async fn plan_of(state: &AppState, city: CityId) -> Result<Plan, ApiError> {
     let current = crate::service::current_pairs(state.store.as_ref()).await?;
-    let mut plans = with_network(&state, move |n| plans_of(n, &[city], current.as_deref())).await?;
-    Ok(Json(plans.remove(0)))
+    with_network(state, move |n| plan_in(n, city, current.as_deref())).await
+}
+
+/// The plan on a network already built; `current` is
+/// [`current_pairs`](crate::service::current_pairs).
+pub(crate) fn plan_in(
+    n: &Network,
+    city: CityId,
+    current: Option<&[crate::matching::Pair]>,
+) -> Result<Plan, ApiError> {
+    Ok(plans_of(n, &[city], current)?.remove(0))
 }
 
 /// The staged plans of `cities` (applicants), with mentor loads counted from

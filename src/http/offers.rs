@@ -11,9 +11,9 @@ use super::support::{
 };
 use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{Capacity, CityId, SupportOffer};
-use crate::store::Page;
+use crate::store::{Actor, Page};
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferBody {
     /// Required when creating; must match when replacing.
@@ -57,6 +57,55 @@ async fn find(state: &AppState, id: i64) -> Result<SupportOffer, ApiError> {
         .into_iter()
         .find(|o| o.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("offer {id} does not exist")))
+}
+
+/// Creates `city`'s offer from `body` (`POST /api/offers` and the offer
+/// page): the city must be a member without an offer.
+pub(crate) async fn create(
+    state: &AppState,
+    actor: &Actor,
+    city: CityId,
+    body: &OfferBody,
+) -> Result<SupportOffer, ApiError> {
+    check_holder(state, city, Holder::Offer).await?;
+    if state.store.offer_of(city).await?.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "city {city} already has an offer: replace it with PUT /api/offers/{{id}}"
+        )));
+    }
+    let offer = parse_offer(state, city, 0, body).await?;
+    Ok(state.store.put_offer(actor, &offer).await?)
+}
+
+/// Replaces the offer `current` with `body` (`PUT /api/offers/{id}` and
+/// the offer page).
+pub(crate) async fn replace(
+    state: &AppState,
+    actor: &Actor,
+    current: &SupportOffer,
+    body: &OfferBody,
+) -> Result<SupportOffer, ApiError> {
+    if body.city.is_some_and(|c| c != current.city.0) {
+        return Err(ApiError::invalid(
+            "city",
+            "an offer cannot move to another city",
+        ));
+    }
+    let offer = parse_offer(state, current.city, current.id, body).await?;
+    Ok(state.store.put_offer(actor, &offer).await?)
+}
+
+/// Creates or replaces `city`'s offer: what the offer page saves.
+pub(crate) async fn save(
+    state: &AppState,
+    actor: &Actor,
+    city: CityId,
+    body: &OfferBody,
+) -> Result<SupportOffer, ApiError> {
+    match state.store.offer_of(city).await? {
+        Some(current) => replace(state, actor, &current, body).await,
+        None => create(state, actor, city, body).await,
+    }
 }
 
 #[utoipa::path(
@@ -118,16 +167,9 @@ async fn create_offer(
             ApiError::invalid("city", "city (the offering city's id) is required")
         })?);
     let actor = caller.acting_for(city)?;
-    check_holder(&state, city, Holder::Offer).await?;
-    if state.store.offer_of(city).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "city {city} already has an offer: replace it with PUT /api/offers/{{id}}"
-        )));
-    }
-    let offer = parse_offer(&state, city, 0, &body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(state.store.put_offer(&actor, &offer).await?),
+        Json(create(&state, &actor, city, &body).await?),
     ))
 }
 
@@ -174,14 +216,7 @@ async fn replace_offer(
 ) -> Result<Json<SupportOffer>, ApiError> {
     let current = find(&state, id).await?;
     let actor = caller.acting_for(current.city)?;
-    if body.city.is_some_and(|c| c != current.city.0) {
-        return Err(ApiError::invalid(
-            "city",
-            "an offer cannot move to another city",
-        ));
-    }
-    let offer = parse_offer(&state, current.city, id, &body).await?;
-    Ok(Json(state.store.put_offer(&actor, &offer).await?))
+    Ok(Json(replace(&state, &actor, &current, &body).await?))
 }
 
 #[utoipa::path(
@@ -205,8 +240,13 @@ async fn retire_offer(
 ) -> Result<StatusCode, ApiError> {
     let current = find(&state, id).await?;
     let actor = caller.acting_for(current.city)?;
-    state.store.retire_offer(&actor, current.city).await?;
+    retire(&state, &actor, current.city).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Retires `city`'s offer (`DELETE /api/offers/{id}` and the offer page).
+pub(crate) async fn retire(state: &AppState, actor: &Actor, city: CityId) -> Result<(), ApiError> {
+    Ok(state.store.retire_offer(actor, city).await?)
 }
 
 pub fn router() -> Router<AppState> {

@@ -11,7 +11,7 @@ use super::support::{
 };
 use super::{ApiError, AppState, Body, Caller, Id, Params};
 use crate::domain::{CityId, Need, Priority, SupportRequest};
-use crate::store::Page;
+use crate::store::{Actor, Page};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +20,7 @@ pub struct NeedBody {
     pub priority: i64,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
     /// Required when creating; must match when replacing.
@@ -78,6 +78,55 @@ async fn find(state: &AppState, id: i64) -> Result<SupportRequest, ApiError> {
         .into_iter()
         .find(|r| r.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("request {id} does not exist")))
+}
+
+/// Creates `city`'s request from `body` (`POST /api/requests` and the
+/// request page): the city must be an applicant or partner without one.
+pub(crate) async fn create(
+    state: &AppState,
+    actor: &Actor,
+    city: CityId,
+    body: &RequestBody,
+) -> Result<SupportRequest, ApiError> {
+    check_holder(state, city, Holder::Request).await?;
+    if state.store.request_of(city).await?.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "city {city} already has a request: replace it with PUT /api/requests/{{id}}"
+        )));
+    }
+    let request = parse_request(state, city, 0, body).await?;
+    Ok(state.store.put_request(actor, &request).await?)
+}
+
+/// Replaces the request `current` with `body` (`PUT /api/requests/{id}`
+/// and the request page).
+pub(crate) async fn replace(
+    state: &AppState,
+    actor: &Actor,
+    current: &SupportRequest,
+    body: &RequestBody,
+) -> Result<SupportRequest, ApiError> {
+    if body.city.is_some_and(|c| c != current.city.0) {
+        return Err(ApiError::invalid(
+            "city",
+            "a request cannot move to another city",
+        ));
+    }
+    let request = parse_request(state, current.city, current.id, body).await?;
+    Ok(state.store.put_request(actor, &request).await?)
+}
+
+/// Creates or replaces `city`'s request: what the request page saves.
+pub(crate) async fn save(
+    state: &AppState,
+    actor: &Actor,
+    city: CityId,
+    body: &RequestBody,
+) -> Result<SupportRequest, ApiError> {
+    match state.store.request_of(city).await? {
+        Some(current) => replace(state, actor, &current, body).await,
+        None => create(state, actor, city, body).await,
+    }
 }
 
 #[utoipa::path(
@@ -145,16 +194,9 @@ async fn create_request(
             ApiError::invalid("city", "city (the applicant city's id) is required")
         })?);
     let actor = caller.acting_for(city)?;
-    check_holder(&state, city, Holder::Request).await?;
-    if state.store.request_of(city).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "city {city} already has a request: replace it with PUT /api/requests/{{id}}"
-        )));
-    }
-    let request = parse_request(&state, city, 0, &body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(state.store.put_request(&actor, &request).await?),
+        Json(create(&state, &actor, city, &body).await?),
     ))
 }
 
@@ -201,14 +243,7 @@ async fn replace_request(
 ) -> Result<Json<SupportRequest>, ApiError> {
     let current = find(&state, id).await?;
     let actor = caller.acting_for(current.city)?;
-    if body.city.is_some_and(|c| c != current.city.0) {
-        return Err(ApiError::invalid(
-            "city",
-            "a request cannot move to another city",
-        ));
-    }
-    let request = parse_request(&state, current.city, id, &body).await?;
-    Ok(Json(state.store.put_request(&actor, &request).await?))
+    Ok(Json(replace(&state, &actor, &current, &body).await?))
 }
 
 #[utoipa::path(
@@ -232,8 +267,13 @@ async fn retire_request(
 ) -> Result<StatusCode, ApiError> {
     let current = find(&state, id).await?;
     let actor = caller.acting_for(current.city)?;
-    state.store.retire_request(&actor, current.city).await?;
+    retire(&state, &actor, current.city).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Retires `city`'s request (`DELETE /api/requests/{id}` and the request page).
+pub(crate) async fn retire(state: &AppState, actor: &Actor, city: CityId) -> Result<(), ApiError> {
+    Ok(state.store.retire_request(actor, city).await?)
 }
 
 pub fn router() -> Router<AppState> {

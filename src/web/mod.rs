@@ -7,17 +7,21 @@ mod account;
 mod applicants;
 mod assets;
 mod coverage_chart;
+mod city;
 pub mod error;
 mod exports;
 pub mod form;
 pub mod i18n;
 mod latest;
 mod layout;
+mod neighbourhood;
 mod overview;
 mod parts;
 mod proposals;
 mod rounds;
 pub mod session;
+mod plan;
+mod support;
 mod world_map;
 
 use axum::Router;
@@ -36,6 +40,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(proposals::router())
         .merge(applicants::router())
         .merge(exports::router())
+        .merge(city::router())
+        .merge(support::router())
+        .merge(plan::router())
         .layer(axum::middleware::from_fn_with_state(state, error::render))
         .merge(assets::router())
 }
