@@ -6,8 +6,8 @@
 mod account;
 mod applicants;
 mod assets;
-mod coverage_chart;
 mod city;
+mod coverage_chart;
 pub mod error;
 mod exports;
 pub mod form;
@@ -17,10 +17,10 @@ mod layout;
 mod neighbourhood;
 mod overview;
 mod parts;
+mod plan;
 mod proposals;
 mod rounds;
 pub mod session;
-mod plan;
 mod support;
 mod world_map;
 

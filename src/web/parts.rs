@@ -6,8 +6,9 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::i18n::Tr;
-use crate::domain::{CityId, ProposalState, ProposalStatus};
+use crate::domain::{CityId, ProposalStatus};
 use crate::engine::Network;
+use crate::store::StoredProposal;
 
 /// "Name, CC" linking to the city's page.
 pub fn city_link(network: &Network, id: CityId) -> Markup {
@@ -17,31 +18,52 @@ pub fn city_link(network: &Network, id: CityId) -> Markup {
     }
 }
 
-/// A proposal's status, with who has accepted while it waits.
-pub fn status_tag(tr: Tr, state: &ProposalState) -> Markup {
-    let (class, key) = match state.status {
-        ProposalStatus::Proposed => ("tag", "status.proposed"),
-        ProposalStatus::Accepted => ("tag tag-green", "status.accepted"),
-        ProposalStatus::Active => ("tag tag-green", "status.active"),
-        ProposalStatus::Completed => ("tag tag-purple", "status.completed"),
-        ProposalStatus::Declined => ("tag tag-red", "status.declined"),
-        ProposalStatus::Cancelled => ("tag tag-grey", "status.cancelled"),
-    };
-    html! {
-        strong class=(class) { (tr.t(key)) }
-        @if state.status == ProposalStatus::Proposed {
-            @if state.mentor_accepted { " " span class="small" { (tr.t("status.mentor_accepted")) } }
-            @if state.applicant_accepted { " " span class="small" { (tr.t("status.applicant_accepted")) } }
+/// The status tag: its text and colour (the text alone says it all).
+pub fn status_tag(tr: Tr, p: &StoredProposal) -> Markup {
+    let superseded = p
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.starts_with("superseded by run"));
+    let (key, colour) = match p.state.status {
+        ProposalStatus::Proposed => ("proposals.status_proposed", "tag-yellow"),
+        ProposalStatus::Accepted if p.state.mentor_accepted => {
+            ("proposals.status_accepted_by_mentor", "tag-yellow")
         }
+        ProposalStatus::Accepted => ("proposals.status_accepted_by_applicant", "tag-yellow"),
+        ProposalStatus::Active => ("proposals.status_active", "tag-green"),
+        ProposalStatus::Declined => ("proposals.status_declined", "tag-red"),
+        ProposalStatus::Completed => ("proposals.status_completed", "tag-purple"),
+        ProposalStatus::Cancelled if superseded => ("proposals.status_superseded", "tag-grey"),
+        ProposalStatus::Cancelled => ("proposals.status_cancelled", "tag-grey"),
+    };
+    html! { strong class={ "tag " (colour) } { (tr.t(key)) } }
+}
+
+pub fn relation(tr: Tr, r: &Value) -> String {
+    match r["type"].as_str() {
+        Some("twin_link") => tr.f(
+            "proposals.relation_twin_link",
+            &[("kind", &r["kind"].as_str().unwrap_or("").replace('_', " "))],
+        ),
+        Some("shared_cluster") => tr.t("proposals.relation_shared_cluster").to_string(),
+        Some("past_mentorship") => tr.f(
+            "proposals.relation_past_mentorship",
+            &[
+                ("year", &r["year"].as_i64().unwrap_or_default()),
+                ("rating", &r["rating"].as_i64().unwrap_or_default()),
+            ],
+        ),
+        _ => String::new(),
     }
 }
 
-fn component_label(tr: Tr, name: &str) -> &'static str {
+pub fn component_name(tr: Tr, name: &str) -> String {
     match name {
-        "topic_fit" => tr.t("score.topic_fit"),
-        "existing_ties" => tr.t("score.existing_ties"),
-        "modality_fit" => tr.t("score.modality_fit"),
-        _ => tr.t("score.regional_proximity"),
+        "topic_fit" => tr.t("proposals.component_topic_fit").to_string(),
+        "existing_ties" => tr.t("proposals.component_existing_ties").to_string(),
+        "modality_fit" => tr.t("proposals.component_modality_fit").to_string(),
+        "regional_proximity" => tr.t("proposals.component_regional_proximity").to_string(),
+        other => other.replace('_', " "),
     }
 }
 
@@ -59,7 +81,7 @@ pub fn score_bars(tr: Tr, explanation: &Value) -> Markup {
                 @let weight = c["weight"].as_i64().unwrap_or(0).max(1);
                 @let percent = (points.clamp(0, weight) * 100) / weight;
                 li class="score-bar" {
-                    span class="score-bar-label" { (component_label(tr, c["name"].as_str().unwrap_or_default())) }
+                    span class="score-bar-label" { (component_name(tr, c["name"].as_str().unwrap_or_default())) }
                     span class="bars" aria-hidden="true" {
                         span class={ "bar bar-" (c["name"].as_str().unwrap_or_default()) } style={ "width:" (percent) "%" } {}
                     }
@@ -67,19 +89,6 @@ pub fn score_bars(tr: Tr, explanation: &Value) -> Markup {
                 }
             }
         }
-    }
-}
-
-fn relation_label(tr: Tr, hop: &Value) -> String {
-    let r = &hop["relation"];
-    match r["type"].as_str().unwrap_or_default() {
-        "twin_link" => tr.t("path.twin_link").to_string(),
-        "shared_cluster" => tr.t("path.shared_cluster").to_string(),
-        "past_mentorship" => tr.f(
-            "path.past_mentorship",
-            &[("rating", &r["rating"]), ("year", &r["year"])],
-        ),
-        other => other.to_string(),
     }
 }
 
@@ -96,7 +105,7 @@ pub fn path_of(tr: Tr, network: &Network, tie: &Value) -> Markup {
                         li { (city_link(network, CityId(hop["from"].as_i64().unwrap_or_default()))) }
                     }
                     li {
-                        span class="path-tie" { "(" (relation_label(tr, hop)) ")" }
+                        span class="path-tie" { "(" (relation(tr, &hop["relation"])) ")" }
                         " " (city_link(network, CityId(hop["to"].as_i64().unwrap_or_default())))
                     }
                 }

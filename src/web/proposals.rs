@@ -24,6 +24,7 @@ use super::form::{
 };
 use super::i18n::Tr;
 use super::layout;
+use super::parts::{component_name, relation, status_tag};
 use super::session::Viewer;
 use crate::domain::{CityId, ProposalStatus, Role, Side};
 use crate::http::proposals::{
@@ -74,27 +75,6 @@ impl Names {
             .cloned()
             .unwrap_or_else(|| city.to_string())
     }
-}
-
-/// The status tag: its text and colour (the text alone says it all).
-fn status_tag(tr: Tr, p: &StoredProposal) -> Markup {
-    let superseded = p
-        .reason
-        .as_deref()
-        .is_some_and(|r| r.starts_with("superseded by run"));
-    let (key, colour) = match p.state.status {
-        ProposalStatus::Proposed => ("proposals.status_proposed", "tag-yellow"),
-        ProposalStatus::Accepted if p.state.mentor_accepted => {
-            ("proposals.status_accepted_by_mentor", "tag-yellow")
-        }
-        ProposalStatus::Accepted => ("proposals.status_accepted_by_applicant", "tag-yellow"),
-        ProposalStatus::Active => ("proposals.status_active", "tag-green"),
-        ProposalStatus::Declined => ("proposals.status_declined", "tag-red"),
-        ProposalStatus::Completed => ("proposals.status_completed", "tag-purple"),
-        ProposalStatus::Cancelled if superseded => ("proposals.status_superseded", "tag-grey"),
-        ProposalStatus::Cancelled => ("proposals.status_cancelled", "tag-grey"),
-    };
-    html! { strong class={ "tag " (colour) } { (tr.t(key)) } }
 }
 
 fn open(p: &StoredProposal) -> bool {
@@ -638,34 +618,6 @@ fn codes(v: &Value) -> String {
                 .join(", ")
         })
         .unwrap_or_default()
-}
-
-fn relation(tr: Tr, r: &Value) -> String {
-    match r["type"].as_str() {
-        Some("twin_link") => tr.f(
-            "proposals.relation_twin_link",
-            &[("kind", &r["kind"].as_str().unwrap_or("").replace('_', " "))],
-        ),
-        Some("shared_cluster") => tr.t("proposals.relation_shared_cluster").to_string(),
-        Some("past_mentorship") => tr.f(
-            "proposals.relation_past_mentorship",
-            &[
-                ("year", &r["year"].as_i64().unwrap_or_default()),
-                ("rating", &r["rating"].as_i64().unwrap_or_default()),
-            ],
-        ),
-        _ => String::new(),
-    }
-}
-
-fn component_name(tr: Tr, name: &str) -> String {
-    match name {
-        "topic_fit" => tr.t("proposals.component_topic_fit").to_string(),
-        "existing_ties" => tr.t("proposals.component_existing_ties").to_string(),
-        "modality_fit" => tr.t("proposals.component_modality_fit").to_string(),
-        "regional_proximity" => tr.t("proposals.component_regional_proximity").to_string(),
-        other => other.replace('_', " "),
-    }
 }
 
 /// The score, one row and one small bar per component.

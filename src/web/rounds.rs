@@ -659,7 +659,7 @@ async fn review(
                                 td { strong { (p.score) } (score_bars(tr, &p.explanation)) }
                                 td { (path_of(tr, &network, &p.explanation["tie"])) }
                                 td class="small" { (removal_text(tr, &network, removal(p.mentor, p.applicant))) }
-                                td { (status_tag(tr, &p.state)) }
+                                td { (status_tag(tr, p)) }
                                 td {
                                     div class="choice" {
                                         input class="choice-input" type="checkbox" id={ "lock-" (pair) } name="lock" value=(pair);

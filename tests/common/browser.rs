@@ -211,7 +211,26 @@ impl Browser {
         field.send_keys(value).await.unwrap();
     }
 
+    /// Clicks the element at `css`; when it is a link to another page or a
+    /// submit button, waits until the next page has loaded.
     pub async fn click(&self, css: &str) {
+        let navigates = self
+            .client
+            .execute(
+                r#"
+                const el = document.querySelector(arguments[0]);
+                if (!el) return false;
+                window.__twinmatch_old_page = true;
+                const href = el.getAttribute('href');
+                return (el.tagName === 'A' && !!href && !href.startsWith('#')) ||
+                  ((el.tagName === 'BUTTON' || el.tagName === 'INPUT') && el.type === 'submit');
+                "#,
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap_or(false);
         self.client
             .find(Locator::Css(css))
             .await
@@ -219,6 +238,29 @@ impl Browser {
             .click()
             .await
             .unwrap();
+        if navigates {
+            self.wait_for_new_page(css).await;
+        }
+    }
+
+    async fn wait_for_new_page(&self, after: &str) {
+        for _ in 0..200 {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__twinmatch_old_page === undefined && document.readyState === 'complete'",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if loaded {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page loaded after clicking {after}");
     }
 
     /// Signs in on the sign-in page with `token`.
