@@ -326,3 +326,32 @@ async fn countries_and_topics_are_listed_with_filters() {
     let retired = api.ok("/api/topics?retired=true").await;
     assert_eq!(retired.as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn stats_show_an_unpublished_runs_coverage_to_the_secretariat_only() {
+    let api = common::http::Api::real(common::sqlite().await).await;
+    let sec = api.token(twinmatch::domain::Role::Secretariat).await;
+    let run = api
+        .post("/api/runs", Some(&sec), serde_json::json!({}))
+        .await;
+    assert_eq!(run.status, axum::http::StatusCode::CREATED, "{}", run.body);
+    let id = run.body["run"]["id"].clone();
+    let public = api.get("/api/stats", None).await.body;
+    assert!(public["coverage"].is_null(), "{public}");
+    assert_eq!(public["runs"], 1);
+    let own = api.get("/api/stats", Some(&sec)).await.body;
+    assert_eq!(own["coverage"]["run"], id);
+    assert_eq!(own["coverage"]["published"], false);
+
+    let path = format!("/api/runs/{id}/publish");
+    let published = api.post(&path, Some(&sec), serde_json::json!({})).await;
+    assert_eq!(
+        published.status,
+        axum::http::StatusCode::OK,
+        "{}",
+        published.body
+    );
+    let public = api.get("/api/stats", None).await.body;
+    assert_eq!(public["coverage"]["run"], id);
+    assert_eq!(public["coverage"]["published"], true);
+}

@@ -28,7 +28,7 @@ const KINDS: [&str; 10] = [
     tag = "secretariat",
     params(
         ("city" = Option<i64>, Query, description = "Changes concerning this city"),
-        ("kind" = Option<String>, Query, description = "offer, request, run, proposal, token or ban"),
+        ("kind" = Option<String>, Query, description = "What changed: city, twin_link, cluster_membership, evidence, topic, offer, request, run, proposal or token (a ban is recorded with its run or its declined proposal)"),
         ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
     ),

@@ -22,13 +22,16 @@ struct StatsView {
     get,
     path = "/api/stats",
     tag = "service",
+    security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "Counts, coverage of the latest run and mentor load", body = StatsView),
+        (status = 200, description = "Counts, coverage of the latest run the caller may see (unpublished runs: the secretariat only) and mentor load", body = StatsView),
         (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
     ),
 )]
 async fn get_stats(
     State(state): State<AppState>,
+    caller: super::Caller,
     params: Params,
 ) -> Result<Json<StatsView>, ApiError> {
     params.only(&[])?;
@@ -39,7 +42,11 @@ async fn get_stats(
             per_page: 1,
         })
         .await?;
-    let coverage = runs.items.first().map_or(Value::Null, coverage_of);
+    // An unpublished run's coverage is the secretariat's, like the run.
+    let coverage = super::runs::latest_visible_run(db, caller.role())
+        .await?
+        .as_ref()
+        .map_or(Value::Null, coverage_of);
     Ok(Json(StatsView {
         counts: db.stats().await?,
         runs: runs.total,

@@ -115,6 +115,21 @@ pub fn keys(lang: Lang) -> Vec<&'static str> {
     keys
 }
 
+/// A key no catalogue has shows as itself (logged once; each distinct
+/// key is kept once, so a page rendered again does not grow memory).
+fn missing(key: &str) -> &'static str {
+    static SEEN: LazyLock<std::sync::Mutex<HashMap<String, &'static str>>> =
+        LazyLock::new(Default::default);
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(k) = seen.get(key) {
+        return k;
+    }
+    tracing::warn!(key, "missing text");
+    let leaked: &'static str = Box::leak(key.to_string().into_boxed_str());
+    seen.insert(key.to_string(), leaked);
+    leaked
+}
+
 /// The texts of one language.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr(pub Lang);
@@ -131,10 +146,7 @@ impl Tr {
             .get(key)
             .or_else(|| catalogue(Lang::En).get(key))
             .map(String::as_str)
-            .unwrap_or_else(|| {
-                tracing::warn!(key, "missing text");
-                Box::leak(key.to_string().into_boxed_str())
-            })
+            .unwrap_or_else(|| missing(key))
     }
 
     /// The text for `key` with its `{name}` placeholders filled.
