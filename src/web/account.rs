@@ -1,7 +1,7 @@
 //! Signing in with an API token, signing out, and choosing a language.
 
 use axum::extract::{Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +13,7 @@ use super::error::WebError;
 use super::form::{FieldErrors, FormData, Input, error_summary};
 use super::i18n::Lang;
 use super::layout;
+use super::see_other;
 use super::session::{LANG_COOKIE, SESSION_COOKIE, SESSION_HOURS, Viewer, cookie, session_hash};
 use crate::http::AppState;
 
@@ -30,10 +31,6 @@ pub fn safe_back(back: &str) -> &str {
     } else {
         "/"
     }
-}
-
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
 }
 
 #[derive(Deserialize)]

@@ -47,6 +47,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(assets::router())
 }
 
+/// "See other": where a form sends the browser after it has done its work.
+pub fn see_other(to: impl Into<String>) -> Response {
+    (
+        axum::http::StatusCode::SEE_OTHER,
+        [(axum::http::header::LOCATION, to.into())],
+    )
+        .into_response()
+}
+
 /// A page's `{id}`: a path that is not a whole number is no page (404).
 pub struct PageId(pub i64);
 

@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -25,6 +24,7 @@ use super::form::{
 use super::i18n::Tr;
 use super::layout;
 use super::parts::{component_name, relation, status_tag};
+use super::see_other;
 use super::session::Viewer;
 use crate::domain::{CityId, ProposalStatus, Role, Side};
 use crate::http::proposals::{
@@ -43,10 +43,6 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/{id}/decline", post(decline))
         .route("/proposals/{id}/complete", post(complete))
         .route("/proposals/{id}/cancel", post(cancel))
-}
-
-fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
 }
 
 /// A path id that is not a number names no proposal.

@@ -11,7 +11,6 @@
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
@@ -23,6 +22,7 @@ use super::form::{Choice, FieldErrors, FormData, choices, csrf_field, error_summ
 use super::i18n::Tr;
 use super::layout;
 use super::parts::{city_link, path_of, reason_text, score_bars, status_tag};
+use super::see_other;
 use super::session::Viewer;
 use crate::domain::CityId;
 use crate::engine::Network;
@@ -42,10 +42,6 @@ pub fn router() -> Router<AppState> {
 const MODES: [&str; 3] = ["coverage", "score", "stable"];
 const TIERS: [&str; 5] = ["ldc_african", "ldc", "african", "ldc_or_african", "any"];
 const TIER_SLOTS: usize = 3;
-
-fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
-}
 
 // ---------------------------------------------------------------------------
 // The list of rounds

@@ -7,7 +7,6 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{Markup, html};
@@ -19,8 +18,9 @@ use super::form::{
 };
 use super::i18n::Tr;
 use super::layout;
+use super::see_other;
 use super::session::Viewer;
-use crate::domain::{City, CityStatus, Modality, SupportOffer, SupportRequest, Topic};
+use crate::domain::{City, CityId, CityStatus, Modality, SupportOffer, SupportRequest, Topic};
 use crate::http::AppState;
 use crate::http::offers::OfferBody;
 use crate::http::requests::{NeedBody, RequestBody};
@@ -40,10 +40,6 @@ pub fn router() -> Router<AppState> {
 }
 
 const LANGUAGES: [&str; 5] = ["en", "fr", "ar", "pt", "es"];
-
-fn see_other(to: String) -> Response {
-    (StatusCode::SEE_OTHER, [(LOCATION, to)]).into_response()
-}
 
 fn is_member(city: &City) -> bool {
     matches!(city.status, CityStatus::Member { .. })
@@ -249,13 +245,38 @@ fn offer_form(
     form_page(viewer, title, errors, content)
 }
 
-async fn offer_city(state: &AppState, viewer: &Viewer, raw: &str) -> Result<City, WebError> {
-    let city = load_city(state, raw).await?;
-    viewer.acting_for(city.id)?;
-    if !is_member(&city) {
-        return Err(WebError::NotFound);
+/// What a city holds: a member its offer, an applicant its request.
+#[derive(Clone, Copy)]
+enum Held {
+    Offer,
+    Request,
+}
+
+impl Held {
+    fn name(self) -> &'static str {
+        match self {
+            Held::Offer => "offer",
+            Held::Request => "request",
+        }
     }
-    Ok(city)
+
+    /// The city of `raw` when the reader may act for it and it may hold
+    /// this (members offers, others requests); otherwise a 404 or 403.
+    async fn city(self, state: &AppState, viewer: &Viewer, raw: &str) -> Result<City, WebError> {
+        let city = load_city(state, raw).await?;
+        viewer.acting_for(city.id)?;
+        if is_member(&city) != matches!(self, Held::Offer) {
+            return Err(WebError::NotFound);
+        }
+        Ok(city)
+    }
+
+    async fn exists(self, state: &AppState, city: CityId) -> Result<bool, WebError> {
+        Ok(match self {
+            Held::Offer => state.store.offer_of(city).await?.is_some(),
+            Held::Request => state.store.request_of(city).await?.is_some(),
+        })
+    }
 }
 
 async fn offer_page(
@@ -263,7 +284,7 @@ async fn offer_page(
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let city = offer_city(&state, &viewer, &raw).await?;
+    let city = Held::Offer.city(&state, &viewer, &raw).await?;
     let topics = state.store.list_topics().await?;
     let current = state.store.offer_of(city.id).await?;
     let values = current
@@ -489,21 +510,12 @@ fn request_form(
     form_page(viewer, title, errors, content)
 }
 
-async fn request_city(state: &AppState, viewer: &Viewer, raw: &str) -> Result<City, WebError> {
-    let city = load_city(state, raw).await?;
-    viewer.acting_for(city.id)?;
-    if is_member(&city) {
-        return Err(WebError::NotFound);
-    }
-    Ok(city)
-}
-
 async fn request_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let city = request_city(&state, &viewer, &raw).await?;
+    let city = Held::Request.city(&state, &viewer, &raw).await?;
     let topics = state.store.list_topics().await?;
     let current = state.store.request_of(city.id).await?;
     let values = current.as_ref().map_or_else(
@@ -571,16 +583,48 @@ fn retire_page(viewer: &Viewer, city: &City, what: &str) -> Markup {
     layout::page(viewer, &title, content)
 }
 
+/// Asks to confirm withdrawing the offer or request.
+async fn retire_confirm(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: &str,
+    held: Held,
+) -> Result<Markup, WebError> {
+    let city = held.city(state, viewer, raw).await?;
+    if !held.exists(state, city.id).await? {
+        return Err(WebError::NotFound);
+    }
+    Ok(retire_page(viewer, &city, held.name()))
+}
+
+/// Withdraws it through the JSON API's own function.
+async fn retire_post(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: &str,
+    form: &FormData,
+    held: Held,
+) -> Result<Response, WebError> {
+    form.check_csrf(viewer)?;
+    let city = load_city(state, raw).await?;
+    let actor = viewer.acting_for(city.id)?;
+    match held {
+        Held::Offer => crate::http::offers::retire(state, &actor, city.id).await?,
+        Held::Request => crate::http::requests::retire(state, &actor, city.id).await?,
+    }
+    Ok(see_other(format!(
+        "/cities/{}?saved={}-retired",
+        city.id,
+        held.name()
+    )))
+}
+
 async fn retire_offer_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Markup, WebError> {
-    let city = offer_city(&state, &viewer, &raw).await?;
-    if state.store.offer_of(city.id).await?.is_none() {
-        return Err(WebError::NotFound);
-    }
-    Ok(retire_page(&viewer, &city, "offer"))
+    retire_confirm(&state, &viewer, &raw, Held::Offer).await
 }
 
 async fn retire_offer_post(
@@ -589,14 +633,7 @@ async fn retire_offer_post(
     Path(raw): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    form.check_csrf(&viewer)?;
-    let city = load_city(&state, &raw).await?;
-    let actor = viewer.acting_for(city.id)?;
-    crate::http::offers::retire(&state, &actor, city.id).await?;
-    Ok(see_other(format!(
-        "/cities/{}?saved=offer-retired",
-        city.id
-    )))
+    retire_post(&state, &viewer, &raw, &form, Held::Offer).await
 }
 
 async fn retire_request_page(
@@ -604,11 +641,7 @@ async fn retire_request_page(
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Markup, WebError> {
-    let city = request_city(&state, &viewer, &raw).await?;
-    if state.store.request_of(city.id).await?.is_none() {
-        return Err(WebError::NotFound);
-    }
-    Ok(retire_page(&viewer, &city, "request"))
+    retire_confirm(&state, &viewer, &raw, Held::Request).await
 }
 
 async fn retire_request_post(
@@ -617,12 +650,5 @@ async fn retire_request_post(
     Path(raw): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
-    form.check_csrf(&viewer)?;
-    let city = load_city(&state, &raw).await?;
-    let actor = viewer.acting_for(city.id)?;
-    crate::http::requests::retire(&state, &actor, city.id).await?;
-    Ok(see_other(format!(
-        "/cities/{}?saved=request-retired",
-        city.id
-    )))
+    retire_post(&state, &viewer, &raw, &form, Held::Request).await
 }
