@@ -479,3 +479,57 @@ async fn the_city_and_plan_pages_read_in_french() {
             .contains("commande d'impression de votre navigateur")
     );
 }
+
+#[tokio::test]
+async fn a_city_withdraws_its_offer_after_confirming_and_no_other_city_can() {
+    for db in common::every_backend().await {
+        common::load_everything(db.store.as_ref()).await;
+        let offers = db.store.list_offers().await.unwrap();
+        let (mine, other) = (offers[0].city, offers[1].city);
+        let token = |role| {
+            let store = db.store.clone();
+            async move {
+                let (secret, hash) = twinmatch::auth::new_token().unwrap();
+                store
+                    .create_token(&Actor::CLI, role, "t", &hash)
+                    .await
+                    .unwrap();
+                secret
+            }
+        };
+        let mut stranger = common::pages::Reader::new(db.store.clone());
+        stranger.sign_in(&token(Role::City(other)).await).await;
+        let refused = stranger.get(&format!("/cities/{mine}/offer/retire")).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+        let mut reader = common::pages::Reader::new(db.store.clone());
+        reader.sign_in(&token(Role::City(mine)).await).await;
+        let confirm = reader.get(&format!("/cities/{mine}/offer/retire")).await;
+        assert_eq!(confirm.status, StatusCode::OK);
+        let forged = reader
+            .post(&format!("/cities/{mine}/offer/retire"), &[("csrf", "x")])
+            .await;
+        assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+        assert!(db.store.offer_of(mine).await.unwrap().is_some());
+        let done = reader
+            .post(
+                &format!("/cities/{mine}/offer/retire"),
+                &[("csrf", &confirm.csrf())],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            done.location.as_deref(),
+            Some(format!("/cities/{mine}?saved=offer-retired").as_str())
+        );
+        assert!(db.store.offer_of(mine).await.unwrap().is_none());
+        let gone = reader.get(&format!("/cities/{mine}/offer/retire")).await;
+        assert_eq!(gone.status, StatusCode::NOT_FOUND);
+        let no_request = reader.get(&format!("/cities/{mine}/request/retire")).await;
+        assert_eq!(
+            no_request.status,
+            StatusCode::NOT_FOUND,
+            "a member holds no request"
+        );
+    }
+}
