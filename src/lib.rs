@@ -1,6 +1,8 @@
 //! twinmatch: matches African and least-developed-country cities with mentor
 //! cities of the UNESCO Global Network of Learning Cities.
 
+/// The use-cases (rounds, proposals, offers and requests, plans, figures) and their rules.
+pub mod app;
 /// API tokens: generation and hashing.
 pub mod auth;
 /// What each command does (serve, import, demo).
@@ -21,8 +23,8 @@ pub mod http;
 pub mod matching;
 /// The real and demo data compiled into the binary.
 pub mod seed;
-/// What the command line and the service load before asking the engine.
-pub mod service;
+/// The HTTP server: the JSON API and the pages merged, with their shared layers.
+pub mod server;
 /// The `Store` trait, its SQLite and PostgreSQL backends, and the CSV import.
 pub mod store;
 /// The pages for people (maud): overview, applicants, cities, rounds, proposals, plans.

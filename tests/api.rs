@@ -18,7 +18,7 @@ impl Api {
     async fn on(db: common::TestDb) -> Self {
         common::load_everything(db.store.as_ref()).await;
         Self {
-            app: twinmatch::http::app(db.store.clone()),
+            app: twinmatch::server::app(db.store.clone()),
             _db: db,
         }
     }

@@ -16,7 +16,7 @@ use twinmatch::domain::Role;
 /// Runs and publishes a default round through the JSON API.
 async fn run_and_publish(service: &Service) -> i64 {
     let token = service.token(Role::Secretariat).await;
-    let app = twinmatch::http::app(service.db.store.clone());
+    let app = twinmatch::server::app(service.db.store.clone());
     let call = |uri: String| {
         Request::builder()
             .method("POST")

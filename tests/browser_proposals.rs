@@ -19,7 +19,7 @@ use twinmatch::domain::{CityId, Role};
 
 /// A JSON API call on the service's database (as the JSON API answers it).
 async fn api(service: &Service, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    let app = twinmatch::http::app(service.db.store.clone());
+    let app = twinmatch::server::app(service.db.store.clone());
     let req = Request::builder()
         .method("POST")
         .uri(uri)

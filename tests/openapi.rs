@@ -94,7 +94,7 @@ impl Api {
     async fn empty() -> Self {
         let db = common::sqlite().await;
         Self {
-            app: twinmatch::http::app(db.store.clone()),
+            app: twinmatch::server::app(db.store.clone()),
             db,
         }
     }

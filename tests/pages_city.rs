@@ -59,7 +59,7 @@ impl Site {
     async fn real(db: TestDb) -> Self {
         common::load_everything(db.store.as_ref()).await;
         Site {
-            app: twinmatch::http::app(db.store.clone()),
+            app: twinmatch::server::app(db.store.clone()),
             db,
         }
     }

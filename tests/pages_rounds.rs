@@ -96,7 +96,7 @@ async fn a_round_locked_and_run_again_shows_its_reason_and_the_diff() {
 
         // The same run through the JSON API.
         let run = db.store.get_run(first).await.unwrap();
-        let proposals = twinmatch::service::pairs_of_run(db.store.as_ref(), first)
+        let proposals = twinmatch::app::network::pairs_of_run(db.store.as_ref(), first)
             .await
             .unwrap();
         assert_eq!(
@@ -111,7 +111,7 @@ async fn a_round_locked_and_run_again_shows_its_reason_and_the_diff() {
 
         // Tick a pair that is NOT proposed to lock it: the form comes back
         // filled, the reason is required.
-        let chosen = twinmatch::service::pairs_of_run(db.store.as_ref(), first)
+        let chosen = twinmatch::app::network::pairs_of_run(db.store.as_ref(), first)
             .await
             .unwrap()[0];
         let pair = format!("{}-{}", chosen.mentor.0, chosen.applicant.0);

@@ -195,7 +195,7 @@ impl Api {
         let db = common::sqlite().await;
         common::load_everything(db.store.as_ref()).await;
         Self {
-            app: twinmatch::http::app(db.store.clone()),
+            app: twinmatch::server::app(db.store.clone()),
             _db: db,
         }
     }

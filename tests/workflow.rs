@@ -329,9 +329,15 @@ async fn published_run(api: &Api, sec: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn two_answers_to_the_same_version_one_wins_the_other_gets_the_current_state() {
-    let api = Api::real(common::sqlite().await).await;
+    for db in common::every_backend().await {
+        eprintln!("concurrent answers on {:?}", db.store.backend());
+        two_answers_to_one_version(&Api::real(db).await).await;
+    }
+}
+
+async fn two_answers_to_one_version(api: &Api) {
     let sec = api.token(Role::Secretariat).await;
-    let p = published_run(&api, &sec).await[0].clone();
+    let p = published_run(api, &sec).await[0].clone();
     let mentor = api
         .token(Role::City(CityId(p["mentor"].as_i64().unwrap())))
         .await;
@@ -518,4 +524,128 @@ async fn each_role_stays_within_its_bounds() {
     );
     let r = api.get("/api/proposals", Some("tm_not-a-token")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn draft_run(api: &Api, sec: &str) -> i64 {
+    let r = api.post("/api/runs", Some(sec), json!({})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["run"]["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn the_runs_list_counts_only_the_runs_its_reader_may_see() {
+    let api = Api::real(common::sqlite().await).await;
+    let sec = api.token(Role::Secretariat).await;
+    let published = draft_run(&api, &sec).await;
+    let r = api
+        .post(
+            &format!("/api/runs/{published}/publish"),
+            Some(&sec),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let draft = draft_run(&api, &sec).await;
+
+    let anonymous = api.get("/api/runs", None).await.body;
+    assert_eq!(anonymous["total"], 1, "{anonymous}");
+    let items = anonymous["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], published);
+    // A page of one is full, not short: the draft is not counted then dropped.
+    let first = api.get("/api/runs?per_page=1", None).await.body;
+    assert_eq!(
+        (
+            first["total"].as_i64(),
+            first["items"].as_array().unwrap().len()
+        ),
+        (Some(1), 1)
+    );
+
+    let secretariat = api.get("/api/runs", Some(&sec)).await.body;
+    assert_eq!(secretariat["total"], 2);
+    assert_eq!(secretariat["items"][0]["id"], draft);
+}
+
+#[tokio::test]
+async fn publishing_supersedes_only_open_proposals_of_earlier_published_runs_each_audited() {
+    for db in common::every_backend().await {
+        eprintln!("superseding on {:?}", db.store.backend());
+        let api = Api::real(db).await;
+        let sec = api.token(Role::Secretariat).await;
+        let a = draft_run(&api, &sec).await;
+        api.post(&format!("/api/runs/{a}/publish"), Some(&sec), json!({}))
+            .await;
+        let b = draft_run(&api, &sec).await;
+        let c = draft_run(&api, &sec).await;
+        let open_of = |run: i64| {
+            let api = &api;
+            let sec = sec.clone();
+            async move {
+                api.get(
+                    &format!("/api/proposals?run={run}&status=proposed&per_page=500"),
+                    Some(&sec),
+                )
+                .await
+                .body["total"]
+                    .as_i64()
+                    .unwrap()
+            }
+        };
+        let a_open = open_of(a).await;
+        assert!(a_open > 0);
+
+        let r = api
+            .post(&format!("/api/runs/{b}/publish"), Some(&sec), json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            open_of(a).await,
+            0,
+            "the earlier published run's open proposals give way"
+        );
+        assert!(open_of(b).await > 0, "the published run's stay open");
+        assert!(
+            open_of(c).await > 0,
+            "a later draft is not the published run's to cancel"
+        );
+
+        let cancelled = api
+            .get(
+                &format!("/api/proposals?run={a}&status=cancelled&per_page=500"),
+                None,
+            )
+            .await
+            .body;
+        assert_eq!(cancelled["total"].as_i64(), Some(a_open));
+        let first = &cancelled["items"][0];
+        assert_eq!(first["reason"], format!("superseded by run {b}"));
+        let audit = api
+            .get("/api/audit?kind=proposal&per_page=500", Some(&sec))
+            .await
+            .body;
+        let rows = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "supersede")
+            .count() as i64;
+        assert_eq!(rows, a_open, "one audit row per superseded proposal");
+
+        // Publishing the draft later supersedes b's open proposals, and b
+        // cannot be published again.
+        let r = api
+            .post(&format!("/api/runs/{c}/publish"), Some(&sec), json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(open_of(b).await, 0);
+        assert!(
+            open_of(c).await > 0,
+            "the round just published can be answered"
+        );
+        let again = api
+            .post(&format!("/api/runs/{b}/publish"), Some(&sec), json!({}))
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    }
 }

@@ -6,11 +6,13 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
+use crate::app::network::network_now;
+use crate::app::runs::{self, Previous, StartRun};
+use crate::app::{App, plans};
 use crate::domain::{CityId, CountryCode, Snapshot, names::name_key};
 use crate::matching::instance::{self, Instance, SolveMode};
-use crate::matching::plan::PlanParams;
-use crate::matching::{Market, Mode, Pair, PriorityTiers, Round, RunParams, TierRule, run_round};
-use crate::store::Db;
+use crate::matching::{Market, Mode, Pair, PriorityTiers, Round, RunParams, TierRule};
+use crate::store::Override;
 
 /// Finds a city by id ("42") or by "Name, CC" (aliases and accents allowed).
 pub fn find_city(net: &Snapshot, spec: &str) -> anyhow::Result<CityId> {
@@ -219,9 +221,23 @@ pub fn export_instance(market: &Market, params: &RunParams) -> anyhow::Result<In
     Ok(Instance::from_json_str(&inst.to_string())?)
 }
 
+/// The pairs `specs` name as locks or bans, each with the reason the
+/// command line gives them.
+fn overrides(net: &Snapshot, specs: &[String], action: &str) -> anyhow::Result<Vec<Override>> {
+    Ok(pairs(net, specs, action)?
+        .into_iter()
+        .map(|p| Override {
+            action: action.to_string(),
+            mentor: p.mentor,
+            applicant: p.applicant,
+            reason: format!("--{action} at the command line"),
+        })
+        .collect())
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn run_match(
-    store: &dyn Db,
+    app: &App,
     mode: &str,
     out: Option<PathBuf>,
     export: Option<PathBuf>,
@@ -231,37 +247,29 @@ pub async fn run_match(
     previous: Option<PathBuf>,
     prefer_previous: bool,
 ) -> anyhow::Result<ExitCode> {
-    let network = crate::service::network_now(store).await?;
-    let net = &network.snapshot;
-    let mut bans = pairs(net, bans, "ban")?;
-    bans.extend(crate::service::banned_pairs(store).await?);
-    let params = RunParams {
+    let snapshot = app.store.snapshot().await?;
+    let command = StartRun {
         mode: Mode::parse(mode).map_err(|e| anyhow::anyhow!(e))?,
         tiers: tiers(tier_rules)?,
-        locks: pairs(net, locks, "lock")?,
-        bans,
-        previous: previous
-            .as_deref()
-            .map(previous_pairs)
-            .transpose()?
-            .unwrap_or_default(),
+        weights: Default::default(),
+        locks: overrides(&snapshot, locks, "lock")?,
+        bans: overrides(&snapshot, bans, "ban")?,
         prefer_previous,
-        committed: crate::service::committed_pairs(store).await?,
+        previous: Previous::Pairs(
+            previous
+                .as_deref()
+                .map(previous_pairs)
+                .transpose()?
+                .unwrap_or_default(),
+        ),
+        skip_removals: true,
     };
-    let started = std::time::Instant::now();
-    let market = &network.market;
-    let round = run_round(market, &params)?;
-    tracing::info!(
-        applicants = market.applicants.len(),
-        mentors = market.mentors.len(),
-        candidates = market.candidates.len(),
-        pairs = round.assignment.pairs,
-        seconds = started.elapsed().as_secs_f64(),
-        "round solved"
-    );
-    let report = round_json(net, &round);
+    let solved = runs::solve(app, &command).await?;
+    let (round, market, params) = (&solved.round, &solved.network.market, &solved.params);
+    let net = &solved.network.snapshot;
+    let report = round_json(net, round);
     if let Some(path) = &export {
-        instance::write_instance_file(&export_instance(market, &params)?, path)?;
+        instance::write_instance_file(&export_instance(market, params)?, path)?;
         eprintln!("wrote the solved problem to {}", path.display());
     }
     match out {
@@ -309,13 +317,13 @@ pub fn run_solve(path: &Path, mode: &str, pairs_out: Option<&Path>) -> anyhow::R
 }
 
 pub async fn run_path(
-    store: &dyn Db,
+    app: &App,
     from: &str,
     to: &str,
     k: usize,
     max_hops: usize,
 ) -> anyhow::Result<ExitCode> {
-    let network = crate::service::network_now(store).await?;
+    let network = network_now(app.store.as_ref()).await?;
     let (from, to) = (
         find_city(&network.snapshot, from)?,
         find_city(&network.snapshot, to)?,
@@ -325,18 +333,9 @@ pub async fn run_path(
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run_plan(store: &dyn Db, city: &str) -> anyhow::Result<ExitCode> {
-    let network = crate::service::network_now(store).await?;
-    let city = find_city(&network.snapshot, city)?;
-    let plan = match crate::service::current_pairs(store).await? {
-        Some(pairs) => network.plan_with_pairs(city, &pairs, &PlanParams::default())?,
-        // Before any published run, loads come from the engine's default round.
-        None => network.plan(
-            city,
-            &network.round(&RunParams::default())?,
-            &PlanParams::default(),
-        )?,
-    };
+pub async fn run_plan(app: &App, city: &str) -> anyhow::Result<ExitCode> {
+    let city = find_city(&app.store.snapshot().await?, city)?;
+    let plan = plans::plan_of(app, city).await?;
     println!("{}", serde_json::to_string_pretty(&plan)?);
     Ok(ExitCode::SUCCESS)
 }

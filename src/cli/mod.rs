@@ -38,7 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 redact(&url),
                 addr = listener.local_addr()?,
             );
-            crate::http::serve(listener, store, shutdown_signal()).await?;
+            crate::server::serve(listener, store, shutdown_signal()).await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
         }
@@ -91,9 +91,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             previous,
             prefer_previous,
         } => {
-            let store = open(&url).await?;
+            let app = crate::app::App::new(open(&url).await?);
             matching::run_match(
-                store.as_ref(),
+                &app,
                 &mode,
                 out,
                 export_instance,
@@ -110,8 +110,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             to,
             k,
             max_hops,
-        } => matching::run_path(open(&url).await?.as_ref(), &from, &to, k, max_hops).await,
-        Command::Plan { city } => matching::run_plan(open(&url).await?.as_ref(), &city).await,
+        } => {
+            matching::run_path(
+                &crate::app::App::new(open(&url).await?),
+                &from,
+                &to,
+                k,
+                max_hops,
+            )
+            .await
+        }
+        Command::Plan { city } => {
+            matching::run_plan(&crate::app::App::new(open(&url).await?), &city).await
+        }
         Command::Solve {
             instance,
             mode,

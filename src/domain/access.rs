@@ -1,6 +1,6 @@
 use serde::Serialize;
 
-use super::{CityId, DomainError};
+use super::{CityId, DomainError, MessageCode};
 
 /// Who is asking. A `City` role acts for one city only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -66,14 +66,18 @@ impl Role {
 pub fn required_text(field: &'static str, raw: &str, max: usize) -> Result<String, DomainError> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(DomainError::new(
+        return Err(DomainError::coded(
             field,
+            MessageCode::TextRequired,
+            vec![("field", field.to_string())],
             format!("{field} must not be empty"),
         ));
     }
     if t.chars().count() > max {
-        return Err(DomainError::new(
+        return Err(DomainError::coded(
             field,
+            MessageCode::TextTooLong,
+            vec![("field", field.to_string()), ("max", max.to_string())],
             format!("{field} has at most {max} characters"),
         ));
     }

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use super::{DomainError, names::name_key};
+use super::{DomainError, MessageCode, names::name_key};
 
 /// ISO 3166-1 alpha-2 code, stored uppercase ("MZ").
 #[derive(
@@ -139,8 +139,10 @@ impl Language {
         if t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Ok(Self(t.to_ascii_lowercase()));
         }
-        Err(DomainError::new(
+        Err(DomainError::coded(
             "languages",
+            MessageCode::UnknownLanguage,
+            vec![("value", raw.to_string())],
             format!("'{raw}' is not a language (an ISO 639-1 code such as en, fr, ar, pt, es)"),
         ))
     }

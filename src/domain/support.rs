@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{CityId, DomainError, Language, TopicId};
+use super::{CityId, DomainError, Language, MessageCode, TopicId};
 
 /// How support is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
@@ -42,8 +42,10 @@ impl Modality {
             .into_iter()
             .find(|m| m.name() == key)
             .ok_or_else(|| {
-                DomainError::new(
+                DomainError::coded(
                     "modalities",
+                    MessageCode::UnknownModality,
+                    vec![("value", raw.to_string())],
                     format!(
                         "'{raw}' is not a modality (exchange_visit, online_mentoring, training, \
                      expert_secondment, in_kind, financial)"
@@ -71,8 +73,10 @@ impl Capacity {
         if (1..=Self::MAX as i64).contains(&n) {
             Ok(Self(n as u8))
         } else {
-            Err(DomainError::new(
+            Err(DomainError::coded(
                 "capacity",
+                MessageCode::CapacityRange,
+                vec![("value", n.to_string()), ("max", Self::MAX.to_string())],
                 format!(
                     "{n} is not a capacity: a mentor supports 1 to {} cities at once",
                     Self::MAX
@@ -96,8 +100,10 @@ impl Priority {
         if (1..=5).contains(&n) {
             Ok(Self(n as u8))
         } else {
-            Err(DomainError::new(
+            Err(DomainError::coded(
                 "priority",
+                MessageCode::PriorityRange,
+                vec![("value", n.to_string())],
                 format!("{n} is not a priority (1 to 5)"),
             ))
         }
@@ -151,8 +157,14 @@ fn sorted_unique<T: Ord>(mut v: Vec<T>) -> Vec<T> {
 
 /// Parses an ISO date (YYYY-MM-DD).
 pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::new(field, format!("'{raw}' is not a date (YYYY-MM-DD)")))
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        DomainError::coded(
+            field,
+            MessageCode::NotADate,
+            vec![("value", raw.to_string())],
+            format!("'{raw}' is not a date (YYYY-MM-DD)"),
+        )
+    })
 }
 
 impl SupportOffer {
@@ -170,28 +182,36 @@ impl SupportOffer {
         source: String,
     ) -> Result<Self, DomainError> {
         if topics.is_empty() {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "topics",
+                MessageCode::OfferNeedsTopic,
+                vec![],
                 "an offer names at least one topic",
             ));
         }
         if languages.is_empty() {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "languages",
+                MessageCode::OfferNeedsLanguage,
+                vec![],
                 "an offer names at least one working language",
             ));
         }
         if modalities.is_empty() {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "modalities",
+                MessageCode::OfferNeedsModality,
+                vec![],
                 "an offer names at least one modality",
             ));
         }
         if let (Some(from), Some(until)) = (available_from, available_until)
             && until < from
         {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "available_until",
+                MessageCode::OfferEndsBeforeStart,
+                vec![],
                 "the offer ends before it starts",
             ));
         }
@@ -223,27 +243,35 @@ impl SupportRequest {
         source: String,
     ) -> Result<Self, DomainError> {
         if needs.is_empty() {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "needs",
+                MessageCode::RequestNeedsTopic,
+                vec![],
                 "a request names at least one topic",
             ));
         }
         needs.sort_by_key(|n| n.topic);
         if needs.windows(2).any(|w| w[0].topic == w[1].topic) {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "needs",
+                MessageCode::RequestTopicTwice,
+                vec![],
                 "each topic appears once in a request",
             ));
         }
         if languages.is_empty() {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "languages",
+                MessageCode::RequestNeedsLanguage,
+                vec![],
                 "a request names at least one working language",
             ));
         }
         if !(1..=5).contains(&max_mentors) {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "max_mentors",
+                MessageCode::MaxMentorsRange,
+                vec![],
                 "an applicant asks for 1 to 5 mentors",
             ));
         }

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::DomainError;
+use super::{DomainError, MessageCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -55,12 +55,11 @@ impl ProposalStatus {
             })
     }
 
-    /// Still holds a mentor's slot.
-    pub fn holds_a_slot(self) -> bool {
-        matches!(
-            self,
-            ProposalStatus::Proposed | ProposalStatus::Accepted | ProposalStatus::Active
-        )
+    /// In force: the pair holds the mentor's slot in every later round
+    /// (accepted by one side, or active). An open proposal holds one only
+    /// while its run is the latest published (`app::network::current_pairs`).
+    pub fn in_force(self) -> bool {
+        matches!(self, ProposalStatus::Accepted | ProposalStatus::Active)
     }
 }
 
@@ -191,8 +190,10 @@ pub struct Outcome {
 impl Outcome {
     pub fn parse(rating: i64, report: &str) -> Result<Self, DomainError> {
         if !(1..=5).contains(&rating) {
-            return Err(DomainError::new(
+            return Err(DomainError::coded(
                 "rating",
+                MessageCode::RatingRange,
+                vec![("value", rating.to_string())],
                 format!("{rating} is not a rating (1 to 5)"),
             ));
         }

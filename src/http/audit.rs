@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::{Json, Router, routing::get};
 
-use super::{ApiError, AppState, Caller, Params};
+use super::{ApiError, App, Caller, Params};
 use crate::domain::CityId;
 use crate::store::{AuditEntry, AuditQuery, Ban, Page};
 
@@ -41,7 +41,7 @@ const KINDS: [&str; 10] = [
     ),
 )]
 async fn list_audit(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     params: Params,
 ) -> Result<Json<Page<AuditEntry>>, ApiError> {
@@ -75,7 +75,7 @@ async fn list_audit(
     ),
 )]
 async fn list_bans(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     params: Params,
 ) -> Result<Json<Vec<Ban>>, ApiError> {
@@ -84,7 +84,7 @@ async fn list_bans(
     Ok(Json(state.store.list_bans().await?))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/audit", get(list_audit))
         .route("/api/bans", get(list_bans))

@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 
-use super::{ApiError, AppState, Id, Params};
+use super::{ApiError, App, Id, Params};
+use crate::app::held::parse_each;
 use crate::domain::{
     City, CityId, ClusterMembership, Country, CountryCode, Evidence, Region, SupportOffer,
     SupportRequest, names::name_key,
@@ -34,7 +35,7 @@ use crate::store::{CityQuery, CitySort, LinkQuery, LinkView, Page, Paging};
     ),
 )]
 async fn list_cities(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Params,
 ) -> Result<Json<Page<City>>, ApiError> {
     params.only(&[
@@ -97,7 +98,7 @@ struct CityDetail {
         (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_city(State(state): State<AppState>, Id(id): Id) -> Result<Json<CityDetail>, ApiError> {
+async fn get_city(State(state): State<App>, Id(id): Id) -> Result<Json<CityDetail>, ApiError> {
     let id = CityId(id);
     let store = &state.store;
     let city = store.get_city(id).await?;
@@ -128,7 +129,7 @@ async fn get_city(State(state): State<AppState>, Id(id): Id) -> Result<Json<City
     }))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/cities", get(list_cities))
         .route("/api/cities/{id}", get(get_city))
@@ -184,7 +185,7 @@ pub struct CityPatch {
     ),
 )]
 async fn create_city(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: super::Caller,
     super::Body(b): super::Body<NewCityBody>,
 ) -> Result<(axum::http::StatusCode, Json<City>), ApiError> {
@@ -194,7 +195,7 @@ async fn create_city(
         crate::domain::CityName::parse(&b.name)?,
         CountryCode::parse(&b.country)?,
         crate::domain::CityStatus::parse(&b.status, b.year_joined)?,
-        super::support::languages(&b.languages)?,
+        parse_each("languages", &b.languages, crate::domain::Language::parse)?,
         b.population,
         if b.source.trim().is_empty() {
             "entered through the API".into()
@@ -228,7 +229,7 @@ async fn create_city(
     ),
 )]
 async fn update_city(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: super::Caller,
     Id(id): Id,
     super::Body(p): super::Body<CityPatch>,
@@ -262,7 +263,7 @@ async fn update_city(
                     "a city works in at least one language",
                 ));
             }
-            Some(l) => super::support::languages(l)?,
+            Some(l) => parse_each("languages", l, crate::domain::Language::parse)?,
             None => current.languages.clone(),
         },
         p.population.or(current.population),
@@ -271,7 +272,7 @@ async fn update_city(
     Ok(Json(state.store.update_city(&actor, &city).await?))
 }
 
-pub fn write_router() -> Router<AppState> {
+pub fn write_router() -> Router<App> {
     Router::new()
         .route("/api/cities", axum::routing::post(create_city))
         .route("/api/cities/{id}", axum::routing::patch(update_city))

@@ -2,7 +2,7 @@
 
 use axum::{Json, Router, extract::State, routing::get};
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, App, Params};
 use crate::domain::{Country, Region};
 
 #[utoipa::path(
@@ -20,7 +20,7 @@ use crate::domain::{Country, Region};
     ),
 )]
 async fn list_countries(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Params,
 ) -> Result<Json<Vec<Country>>, ApiError> {
     params.only(&["region", "ldc", "african"])?;
@@ -39,6 +39,6 @@ async fn list_countries(
     Ok(Json(countries))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/api/countries", get(list_countries))
 }

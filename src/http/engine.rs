@@ -6,38 +6,17 @@
 use axum::extract::State;
 use axum::{Json, Router, routing::get};
 
-use super::{ApiError, AppState, Id, Params};
+use super::{ApiError, App, Id, Params};
+use crate::app::network::with_network;
+use crate::app::plans;
 use crate::domain::CityId;
-use crate::engine::{EngineError, Network, PathAnswer, Suggestions};
-use crate::matching::RunParams;
-use crate::matching::plan::{Plan, PlanParams};
+use crate::engine::{EngineError, PathAnswer, Suggestions};
+use crate::matching::plan::Plan;
 
 impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
-        match e {
-            EngineError::UnknownCity(_) => ApiError::NotFound(e.to_string()),
-            EngineError::NoRequest(_) | EngineError::NeitherRole(_) => {
-                ApiError::Conflict(e.to_string())
-            }
-        }
+        crate::app::AppError::from(e).into()
     }
-}
-
-impl From<crate::matching::assign::AssignError> for ApiError {
-    fn from(e: crate::matching::assign::AssignError) -> Self {
-        ApiError::Conflict(e.to_string())
-    }
-}
-
-/// Runs `f` on a fresh view of the network, on the blocking pool.
-pub async fn with_network<T: Send + 'static>(
-    state: &AppState,
-    f: impl FnOnce(&Network) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let network = crate::service::network_now(state.store.as_ref()).await?;
-    tokio::task::spawn_blocking(move || f(&network))
-        .await
-        .map_err(|e| ApiError::Internal(format!("engine task failed: {e}")))?
 }
 
 fn city_id(field: &str, raw: &str) -> Result<CityId, ApiError> {
@@ -63,10 +42,7 @@ fn city_id(field: &str, raw: &str) -> Result<CityId, ApiError> {
         (status = 404, description = "No such city", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_paths(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<PathAnswer>, ApiError> {
+async fn get_paths(State(app): State<App>, params: Params) -> Result<Json<PathAnswer>, ApiError> {
     params.only(&["from", "to", "k", "max_hops"])?;
     let from = city_id(
         "from",
@@ -91,7 +67,10 @@ async fn get_paths(
         return Err(ApiError::invalid("max_hops", "max_hops is between 1 and 6"));
     }
     Ok(Json(
-        with_network(&state, move |n| Ok(n.paths(from, to, k, Some(max_hops))?)).await?,
+        with_network(app.store.as_ref(), move |n| {
+            Ok(n.paths(from, to, k, Some(max_hops))?)
+        })
+        .await?,
     ))
 }
 
@@ -108,54 +87,12 @@ async fn get_paths(
     ),
 )]
 async fn get_plan(
-    State(state): State<AppState>,
+    State(app): State<App>,
     Id(id): Id,
     params: Params,
 ) -> Result<Json<Plan>, ApiError> {
     params.only(&[])?;
-    Ok(Json(plan_of(&state, CityId(id)).await?))
-}
-
-/// The staged plan of the applicant `city`, with mentor loads from the
-/// pairs in force (`GET /api/cities/{id}/plan`, the plan page and its
-/// downloads).
-pub(crate) async fn plan_of(state: &AppState, city: CityId) -> Result<Plan, ApiError> {
-    let current = crate::service::current_pairs(state.store.as_ref()).await?;
-    with_network(state, move |n| plan_in(n, city, current.as_deref())).await
-}
-
-/// The plan on a network already built; `current` is
-/// [`current_pairs`](crate::service::current_pairs).
-pub(crate) fn plan_in(
-    n: &Network,
-    city: CityId,
-    current: Option<&[crate::matching::Pair]>,
-) -> Result<Plan, ApiError> {
-    Ok(plans_of(n, &[city], current)?.remove(0))
-}
-
-/// The staged plans of `cities` (applicants), with mentor loads counted from
-/// `current`, the pairs that hold a slot now; before any published run
-/// (`None`), from the engine's default round, solved once for all of them.
-pub(crate) fn plans_of(
-    n: &Network,
-    cities: &[CityId],
-    current: Option<&[crate::matching::Pair]>,
-) -> Result<Vec<Plan>, ApiError> {
-    let params = PlanParams::default();
-    Ok(match current {
-        Some(pairs) => cities
-            .iter()
-            .map(|c| n.plan_with_pairs(*c, pairs, &params))
-            .collect::<Result<_, _>>()?,
-        None => {
-            let round = n.round(&RunParams::default())?;
-            cities
-                .iter()
-                .map(|c| n.plan(*c, &round, &params))
-                .collect::<Result<_, _>>()?
-        }
-    })
+    Ok(Json(plans::plan_of(&app, CityId(id)).await?))
 }
 
 #[utoipa::path(
@@ -174,7 +111,7 @@ pub(crate) fn plans_of(
     ),
 )]
 async fn get_suggestions(
-    State(state): State<AppState>,
+    State(app): State<App>,
     Id(id): Id,
     params: Params,
 ) -> Result<Json<Suggestions>, ApiError> {
@@ -185,11 +122,11 @@ async fn get_suggestions(
         return Err(ApiError::invalid("n", "n is between 1 and 50"));
     }
     Ok(Json(
-        with_network(&state, move |net| Ok(net.suggestions(city, n)?)).await?,
+        with_network(app.store.as_ref(), move |net| Ok(net.suggestions(city, n)?)).await?,
     ))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/paths", get(get_paths))
         .route("/api/cities/{id}/plan", get(get_plan))

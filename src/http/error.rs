@@ -165,3 +165,25 @@ impl From<DomainError> for ApiError {
         ApiError::invalid(e.field, e.reason)
     }
 }
+
+impl From<crate::app::AppError> for ApiError {
+    fn from(e: crate::app::AppError) -> Self {
+        use crate::app::AppError;
+        let json = |p: &crate::store::StoredProposal| serde_json::to_value(p).unwrap_or_default();
+        match e {
+            AppError::Invalid { field, message, .. } => ApiError::Invalid { field, message },
+            AppError::Forbidden(m) => ApiError::Forbidden(m),
+            AppError::NotFound(m) => ApiError::NotFound(m),
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Stale { message, current } => ApiError::Stale {
+                message,
+                current: json(&current),
+            },
+            AppError::Transition { message, current } => ApiError::Transition {
+                message,
+                current: json(&current),
+            },
+            AppError::Internal(m) => ApiError::Internal(m),
+        }
+    }
+}

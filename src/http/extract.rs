@@ -9,20 +9,17 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, AppState};
+use super::{ApiError, App};
 use crate::domain::{CityId, Role};
 use crate::store::{Actor, TokenInfo};
 
 /// Who calls: the holder of a live bearer token, or nobody.
 pub struct Caller(pub Option<TokenInfo>);
 
-impl FromRequestParts<AppState> for Caller {
+impl FromRequestParts<App> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &App) -> Result<Self, Self::Rejection> {
         let Some(header) = parts.headers.get(AUTHORIZATION) else {
             return Ok(Caller(None));
         };
@@ -62,6 +59,11 @@ impl Caller {
 
     pub fn role(&self) -> Option<Role> {
         self.0.as_ref().map(|t| t.role)
+    }
+
+    /// The caller as a reader of the use-cases.
+    pub fn reader(&self) -> crate::app::Reader {
+        crate::app::Reader(self.role())
     }
 
     /// Any write: a token that is not an observer's.

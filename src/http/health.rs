@@ -3,7 +3,7 @@
 use axum::{Json, Router, extract::State, routing::get};
 use serde::Serialize;
 
-use super::{ApiError, AppState};
+use super::{ApiError, App};
 use crate::store::Backend;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -22,7 +22,7 @@ struct Health {
         (status = 200, description = "Alive; the database backend and schema version", body = Health),
     ),
 )]
-async fn get_health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+async fn get_health(State(state): State<App>) -> Result<Json<Health>, ApiError> {
     Ok(Json(Health {
         status: "ok",
         backend: state.store.backend(),
@@ -31,6 +31,6 @@ async fn get_health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     }))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/health", get(get_health))
 }

@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::{Json, Router, routing::get};
 use serde::Deserialize;
 
-use super::support::{
-    Holder, ListFilter, check_holder, date, languages, modalities, note, page, topic_ids,
-};
-use super::{ApiError, AppState, Body, Caller, Id, Params};
-use crate::domain::{Capacity, CityId, SupportOffer};
-use crate::store::{Actor, Page};
+use super::support;
+use super::{ApiError, App, Body, Caller, Id, Params};
+use crate::app::held;
+use crate::app::held::OfferDraft;
+use crate::domain::SupportOffer;
+use crate::store::Page;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -28,83 +28,17 @@ pub struct OfferBody {
     pub note: String,
 }
 
-async fn parse_offer(
-    state: &AppState,
-    city: CityId,
-    id: i64,
-    b: &OfferBody,
-) -> Result<SupportOffer, ApiError> {
-    let topics = state.store.list_topics().await?;
-    Ok(SupportOffer::new(
-        id,
-        city,
-        topic_ids(&topics, "topics", &b.topics)?,
-        Capacity::parse(b.capacity)?,
-        languages(&b.languages)?,
-        modalities(&b.modalities)?,
-        date("available_from", &b.available_from)?,
-        date("available_until", &b.available_until)?,
-        note(&b.note)?,
-        "entered through the API".into(),
-    )?)
-}
-
-async fn find(state: &AppState, id: i64) -> Result<SupportOffer, ApiError> {
-    state
-        .store
-        .list_offers()
-        .await?
-        .into_iter()
-        .find(|o| o.id == id)
-        .ok_or_else(|| ApiError::NotFound(format!("offer {id} does not exist")))
-}
-
-/// Creates `city`'s offer from `body` (`POST /api/offers` and the offer
-/// page): the city must be a member without an offer.
-pub(crate) async fn create(
-    state: &AppState,
-    actor: &Actor,
-    city: CityId,
-    body: &OfferBody,
-) -> Result<SupportOffer, ApiError> {
-    check_holder(state, city, Holder::Offer).await?;
-    if state.store.offer_of(city).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "city {city} already has an offer: replace it with PUT /api/offers/{{id}}"
-        )));
-    }
-    let offer = parse_offer(state, city, 0, body).await?;
-    Ok(state.store.put_offer(actor, &offer).await?)
-}
-
-/// Replaces the offer `current` with `body` (`PUT /api/offers/{id}` and
-/// the offer page).
-pub(crate) async fn replace(
-    state: &AppState,
-    actor: &Actor,
-    current: &SupportOffer,
-    body: &OfferBody,
-) -> Result<SupportOffer, ApiError> {
-    if body.city.is_some_and(|c| c != current.city.0) {
-        return Err(ApiError::invalid(
-            "city",
-            "an offer cannot move to another city",
-        ));
-    }
-    let offer = parse_offer(state, current.city, current.id, body).await?;
-    Ok(state.store.put_offer(actor, &offer).await?)
-}
-
-/// Creates or replaces `city`'s offer: what the offer page saves.
-pub(crate) async fn save(
-    state: &AppState,
-    actor: &Actor,
-    city: CityId,
-    body: &OfferBody,
-) -> Result<SupportOffer, ApiError> {
-    match state.store.offer_of(city).await? {
-        Some(current) => replace(state, actor, &current, body).await,
-        None => create(state, actor, city, body).await,
+impl OfferBody {
+    fn draft(&self) -> OfferDraft {
+        OfferDraft {
+            topics: self.topics.clone(),
+            capacity: self.capacity,
+            languages: self.languages.clone(),
+            modalities: self.modalities.clone(),
+            available_from: self.available_from.clone(),
+            available_until: self.available_until.clone(),
+            note: self.note.clone(),
+        }
     }
 }
 
@@ -125,20 +59,11 @@ pub(crate) async fn save(
     ),
 )]
 async fn list_offers(
-    State(state): State<AppState>,
+    State(app): State<App>,
     params: Params,
 ) -> Result<Json<Page<SupportOffer>>, ApiError> {
     params.only(&["city", "topic", "language", "page", "per_page"])?;
-    let filter = ListFilter::from_params(&params, &state.store.list_topics().await?)?;
-    let paging = params.paging()?;
-    let offers = state
-        .store
-        .list_offers()
-        .await?
-        .into_iter()
-        .filter(|o| filter.keeps(o.city, &o.topics, &o.languages))
-        .collect();
-    Ok(Json(page(offers, paging)))
+    support::list(&app, &params).await
 }
 
 #[utoipa::path(
@@ -158,19 +83,12 @@ async fn list_offers(
     ),
 )]
 async fn create_offer(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: Caller,
     Body(body): Body<OfferBody>,
 ) -> Result<(StatusCode, Json<SupportOffer>), ApiError> {
-    let city =
-        CityId(body.city.ok_or_else(|| {
-            ApiError::invalid("city", "city (the offering city's id) is required")
-        })?);
-    let actor = caller.acting_for(city)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(create(&state, &actor, city, &body).await?),
-    ))
+    let missing = "city (the offering city's id) is required";
+    support::create(&app, &caller, body.city, missing, &body.draft()).await
 }
 
 #[utoipa::path(
@@ -184,11 +102,8 @@ async fn create_offer(
         (status = 404, description = "No such offer", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_offer(
-    State(state): State<AppState>,
-    Id(id): Id,
-) -> Result<Json<SupportOffer>, ApiError> {
-    Ok(Json(find(&state, id).await?))
+async fn get_offer(State(app): State<App>, Id(id): Id) -> Result<Json<SupportOffer>, ApiError> {
+    Ok(Json(held::find(&app, id).await?))
 }
 
 #[utoipa::path(
@@ -209,14 +124,12 @@ async fn get_offer(
     ),
 )]
 async fn replace_offer(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: Caller,
     Id(id): Id,
     Body(body): Body<OfferBody>,
 ) -> Result<Json<SupportOffer>, ApiError> {
-    let current = find(&state, id).await?;
-    let actor = caller.acting_for(current.city)?;
-    Ok(Json(replace(&state, &actor, &current, &body).await?))
+    support::replace::<SupportOffer>(&app, &caller, id, body.city, &body.draft()).await
 }
 
 #[utoipa::path(
@@ -234,22 +147,14 @@ async fn replace_offer(
     ),
 )]
 async fn retire_offer(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let current = find(&state, id).await?;
-    let actor = caller.acting_for(current.city)?;
-    retire(&state, &actor, current.city).await?;
-    Ok(StatusCode::NO_CONTENT)
+    support::retire::<SupportOffer>(&app, &caller, id).await
 }
 
-/// Retires `city`'s offer (`DELETE /api/offers/{id}` and the offer page).
-pub(crate) async fn retire(state: &AppState, actor: &Actor, city: CityId) -> Result<(), ApiError> {
-    Ok(state.store.retire_offer(actor, city).await?)
-}
-
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/offers", get(list_offers).post(create_offer))
         .route(

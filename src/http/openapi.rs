@@ -21,8 +21,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::{
-    AppState, audit, cities, countries, engine, health, offers, proposals, requests, runs, stats,
-    ties, tokens, topics, twin_links,
+    App, audit, cities, countries, engine, health, offers, proposals, requests, runs, stats, ties,
+    tokens, topics, twin_links,
 };
 use crate::matching::Pair;
 use crate::store::{StoredProposal, StoredRun, TokenInfo};
@@ -149,7 +149,7 @@ async fn openapi_json() -> impl IntoResponse {
 }
 
 /// `GET /api/openapi.json` and the Swagger UI at `/api/docs`.
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     let ui = SwaggerUi::new("/api/docs").config(
         Config::new(["/api/openapi.json"])
             // The default sends the document to an online validator.

@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::{Json, Router, routing::get};
 use serde::Deserialize;
 
-use super::support::{
-    Holder, ListFilter, check_holder, languages, modalities, note, page, topic_id,
-};
-use super::{ApiError, AppState, Body, Caller, Id, Params};
-use crate::domain::{CityId, Need, Priority, SupportRequest};
-use crate::store::{Actor, Page};
+use super::support;
+use super::{ApiError, App, Body, Caller, Id, Params};
+use crate::app::held;
+use crate::app::held::RequestDraft;
+use crate::domain::SupportRequest;
+use crate::store::Page;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -39,93 +39,19 @@ fn one() -> i64 {
     1
 }
 
-async fn parse_request(
-    state: &AppState,
-    city: CityId,
-    id: i64,
-    b: &RequestBody,
-) -> Result<SupportRequest, ApiError> {
-    let topics = state.store.list_topics().await?;
-    let needs = b
-        .needs
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            Ok(Need {
-                topic: topic_id(&topics, format!("needs[{i}].topic"), &n.topic)?,
-                priority: Priority::parse(n.priority)
-                    .map_err(|e| ApiError::invalid(format!("needs[{i}].priority"), e.reason))?,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(SupportRequest::new(
-        id,
-        city,
-        needs,
-        languages(&b.languages)?,
-        modalities(&b.modalities)?,
-        b.max_mentors,
-        note(&b.note)?,
-        "entered through the API".into(),
-    )?)
-}
-
-async fn find(state: &AppState, id: i64) -> Result<SupportRequest, ApiError> {
-    state
-        .store
-        .list_requests()
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| ApiError::NotFound(format!("request {id} does not exist")))
-}
-
-/// Creates `city`'s request from `body` (`POST /api/requests` and the
-/// request page): the city must be an applicant or partner without one.
-pub(crate) async fn create(
-    state: &AppState,
-    actor: &Actor,
-    city: CityId,
-    body: &RequestBody,
-) -> Result<SupportRequest, ApiError> {
-    check_holder(state, city, Holder::Request).await?;
-    if state.store.request_of(city).await?.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "city {city} already has a request: replace it with PUT /api/requests/{{id}}"
-        )));
-    }
-    let request = parse_request(state, city, 0, body).await?;
-    Ok(state.store.put_request(actor, &request).await?)
-}
-
-/// Replaces the request `current` with `body` (`PUT /api/requests/{id}`
-/// and the request page).
-pub(crate) async fn replace(
-    state: &AppState,
-    actor: &Actor,
-    current: &SupportRequest,
-    body: &RequestBody,
-) -> Result<SupportRequest, ApiError> {
-    if body.city.is_some_and(|c| c != current.city.0) {
-        return Err(ApiError::invalid(
-            "city",
-            "a request cannot move to another city",
-        ));
-    }
-    let request = parse_request(state, current.city, current.id, body).await?;
-    Ok(state.store.put_request(actor, &request).await?)
-}
-
-/// Creates or replaces `city`'s request: what the request page saves.
-pub(crate) async fn save(
-    state: &AppState,
-    actor: &Actor,
-    city: CityId,
-    body: &RequestBody,
-) -> Result<SupportRequest, ApiError> {
-    match state.store.request_of(city).await? {
-        Some(current) => replace(state, actor, &current, body).await,
-        None => create(state, actor, city, body).await,
+impl RequestBody {
+    fn draft(&self) -> RequestDraft {
+        RequestDraft {
+            needs: self
+                .needs
+                .iter()
+                .map(|n| (n.topic.clone(), n.priority))
+                .collect(),
+            languages: self.languages.clone(),
+            modalities: self.modalities.clone(),
+            max_mentors: self.max_mentors,
+            note: self.note.clone(),
+        }
     }
 }
 
@@ -146,26 +72,11 @@ pub(crate) async fn save(
     ),
 )]
 async fn list_requests(
-    State(state): State<AppState>,
+    State(app): State<App>,
     params: Params,
 ) -> Result<Json<Page<SupportRequest>>, ApiError> {
     params.only(&["city", "topic", "language", "page", "per_page"])?;
-    let filter = ListFilter::from_params(&params, &state.store.list_topics().await?)?;
-    let paging = params.paging()?;
-    let requests = state
-        .store
-        .list_requests()
-        .await?
-        .into_iter()
-        .filter(|r| {
-            filter.keeps(
-                r.city,
-                &r.needs.iter().map(|n| n.topic).collect::<Vec<_>>(),
-                &r.languages,
-            )
-        })
-        .collect();
-    Ok(Json(page(requests, paging)))
+    support::list(&app, &params).await
 }
 
 #[utoipa::path(
@@ -185,19 +96,12 @@ async fn list_requests(
     ),
 )]
 async fn create_request(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: Caller,
     Body(body): Body<RequestBody>,
 ) -> Result<(StatusCode, Json<SupportRequest>), ApiError> {
-    let city =
-        CityId(body.city.ok_or_else(|| {
-            ApiError::invalid("city", "city (the applicant city's id) is required")
-        })?);
-    let actor = caller.acting_for(city)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(create(&state, &actor, city, &body).await?),
-    ))
+    let missing = "city (the applicant city's id) is required";
+    support::create(&app, &caller, body.city, missing, &body.draft()).await
 }
 
 #[utoipa::path(
@@ -211,11 +115,8 @@ async fn create_request(
         (status = 404, description = "No such request", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_request(
-    State(state): State<AppState>,
-    Id(id): Id,
-) -> Result<Json<SupportRequest>, ApiError> {
-    Ok(Json(find(&state, id).await?))
+async fn get_request(State(app): State<App>, Id(id): Id) -> Result<Json<SupportRequest>, ApiError> {
+    Ok(Json(held::find(&app, id).await?))
 }
 
 #[utoipa::path(
@@ -236,14 +137,12 @@ async fn get_request(
     ),
 )]
 async fn replace_request(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: Caller,
     Id(id): Id,
     Body(body): Body<RequestBody>,
 ) -> Result<Json<SupportRequest>, ApiError> {
-    let current = find(&state, id).await?;
-    let actor = caller.acting_for(current.city)?;
-    Ok(Json(replace(&state, &actor, &current, &body).await?))
+    support::replace::<SupportRequest>(&app, &caller, id, body.city, &body.draft()).await
 }
 
 #[utoipa::path(
@@ -261,22 +160,14 @@ async fn replace_request(
     ),
 )]
 async fn retire_request(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let current = find(&state, id).await?;
-    let actor = caller.acting_for(current.city)?;
-    retire(&state, &actor, current.city).await?;
-    Ok(StatusCode::NO_CONTENT)
+    support::retire::<SupportRequest>(&app, &caller, id).await
 }
 
-/// Retires `city`'s request (`DELETE /api/requests/{id}` and the request page).
-pub(crate) async fn retire(state: &AppState, actor: &Actor, city: CityId) -> Result<(), ApiError> {
-    Ok(state.store.retire_request(actor, city).await?)
-}
-
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/requests", get(list_requests).post(create_request))
         .route(

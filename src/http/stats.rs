@@ -2,21 +2,9 @@
 //! by region, LDC and African status, and mentor load (now and over all runs).
 
 use axum::{Json, Router, extract::State, routing::get};
-use serde::Serialize;
-use serde_json::Value;
 
-use super::{ApiError, AppState, Params};
-use crate::store::{MentorLoad, Stats};
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct StatsView {
-    #[serde(flatten)]
-    counts: Stats,
-    runs: i64,
-    /// Coverage of the latest run (null before the first run).
-    coverage: Value,
-    mentor_load: Vec<MentorLoad>,
-}
+use super::{ApiError, App, Params};
+use crate::app::stats::{self, StatsView};
 
 #[utoipa::path(
     get,
@@ -30,51 +18,14 @@ struct StatsView {
     ),
 )]
 async fn get_stats(
-    State(state): State<AppState>,
+    State(app): State<App>,
     caller: super::Caller,
     params: Params,
 ) -> Result<Json<StatsView>, ApiError> {
     params.only(&[])?;
-    let db = state.store.as_ref();
-    let runs = db
-        .list_runs(crate::store::Paging {
-            page: 1,
-            per_page: 1,
-        })
-        .await?;
-    // An unpublished run's coverage is the secretariat's, like the run.
-    let coverage = super::runs::latest_visible_run(db, caller.role())
-        .await?
-        .as_ref()
-        .map_or(Value::Null, coverage_of);
-    Ok(Json(StatsView {
-        counts: db.stats().await?,
-        runs: runs.total,
-        coverage,
-        mentor_load: db.mentor_loads().await?,
-    }))
+    Ok(Json(stats::stats(&app, caller.reader()).await?))
 }
 
-/// The coverage a run's summary holds, as `/api/stats` shows it (the
-/// overview page draws its charts from the same value).
-pub(crate) fn coverage_of(run: &crate::store::StoredRun) -> Value {
-    let mut coverage = coverage_in(&run.summary);
-    coverage["run"] = serde_json::json!(run.id);
-    coverage["published"] = serde_json::json!(run.published_at.is_some());
-    coverage
-}
-
-/// The coverage part of a run's summary (stored, or of a round not stored).
-pub(crate) fn coverage_in(summary: &Value) -> Value {
-    serde_json::json!({
-        "total": summary["coverage"]["total"],
-        "max_coverable": summary["coverage"]["max_coverable"],
-        "by_region": summary["coverage"]["by_region"],
-        "by_ldc": summary["coverage"]["by_ldc"],
-        "by_african": summary["coverage"]["by_african"],
-    })
-}
-
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/api/stats", get(get_stats))
 }

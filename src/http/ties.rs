@@ -10,8 +10,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::support::topic_id;
-use super::{ApiError, AppState, Body, Caller, Id, Params};
+use super::{ApiError, App, Body, Caller, Id, Params};
+use crate::app::held::topic_id;
 use crate::domain::{
     CityId, ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, LinkKind, Period,
     TopicKind, TwinLink,
@@ -68,7 +68,7 @@ fn source(raw: &str) -> Result<String, ApiError> {
     ),
 )]
 async fn create_link(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Body(b): Body<LinkBody>,
 ) -> Result<(StatusCode, Json<TwinLink>), ApiError> {
@@ -112,7 +112,7 @@ async fn create_link(
     ),
 )]
 async fn update_link(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Id(id): Id,
     Body(p): Body<LinkPatch>,
@@ -152,7 +152,7 @@ async fn update_link(
     ),
 )]
 async fn retire_link(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<TwinLink>, ApiError> {
@@ -188,7 +188,7 @@ async fn retire_link(
         (status = 404, description = "No such twin link", body = crate::http::openapi::ErrorBody),
     ),
 )]
-async fn get_link(State(state): State<AppState>, Id(id): Id) -> Result<Json<TwinLink>, ApiError> {
+async fn get_link(State(state): State<App>, Id(id): Id) -> Result<Json<TwinLink>, ApiError> {
     Ok(Json(state.store.get_link(id).await?))
 }
 
@@ -220,7 +220,7 @@ pub struct MembershipBody {
     ),
 )]
 async fn list_memberships(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Params,
 ) -> Result<Json<Vec<ClusterMembership>>, ApiError> {
     params.only(&["city", "cluster"])?;
@@ -255,7 +255,7 @@ async fn list_memberships(
     ),
 )]
 async fn create_membership(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Body(b): Body<MembershipBody>,
 ) -> Result<(StatusCode, Json<ClusterMembership>), ApiError> {
@@ -300,7 +300,7 @@ async fn create_membership(
     ),
 )]
 async fn delete_membership(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
@@ -343,7 +343,7 @@ pub struct EvidenceBody {
     ),
 )]
 async fn list_evidence(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Params,
 ) -> Result<Json<Page<Evidence>>, ApiError> {
     params.only(&["city", "topic", "kind", "page", "per_page"])?;
@@ -377,7 +377,7 @@ async fn list_evidence(
     ),
 )]
 async fn create_evidence(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Body(b): Body<EvidenceBody>,
 ) -> Result<(StatusCode, Json<Evidence>), ApiError> {
@@ -429,7 +429,7 @@ async fn create_evidence(
     ),
 )]
 async fn delete_evidence(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
@@ -447,7 +447,7 @@ async fn delete_evidence(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/twin-links", axum::routing::post(create_link))
         .route(

@@ -7,7 +7,7 @@ use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, AppState, Body, Caller, Id};
+use super::{ApiError, App, Body, Caller, Id};
 use crate::domain::{CityId, Role};
 use crate::store::TokenInfo;
 
@@ -36,7 +36,7 @@ pub struct TokenBody {
     ),
 )]
 async fn create_token(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Body(b): Body<TokenBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -78,7 +78,7 @@ async fn create_token(
     ),
 )]
 async fn list_tokens(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     caller.secretariat()?;
@@ -101,7 +101,7 @@ async fn list_tokens(
     ),
 )]
 async fn revoke_token(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<TokenInfo>, ApiError> {
@@ -109,7 +109,7 @@ async fn revoke_token(
     Ok(Json(state.store.revoke_token(&actor, id).await?))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/tokens", get(list_tokens).post(create_token))
         .route("/api/tokens/{id}/revoke", post(revoke_token))

@@ -3,7 +3,7 @@
 
 use axum::{Json, Router, extract::State, routing::get};
 
-use super::{ApiError, AppState, Id, Params};
+use super::{ApiError, App, Id, Params};
 use crate::domain::Topic;
 
 #[utoipa::path(
@@ -20,7 +20,7 @@ use crate::domain::Topic;
     ),
 )]
 async fn list_topics(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Params,
 ) -> Result<Json<Vec<Topic>>, ApiError> {
     params.only(&["kind", "retired"])?;
@@ -86,7 +86,7 @@ fn topic_name(raw: &str) -> Result<String, ApiError> {
     ),
 )]
 async fn create_topic(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: super::Caller,
     super::Body(b): super::Body<NewTopicBody>,
 ) -> Result<(axum::http::StatusCode, Json<Topic>), ApiError> {
@@ -128,7 +128,7 @@ async fn create_topic(
     ),
 )]
 async fn update_topic(
-    State(state): State<AppState>,
+    State(state): State<App>,
     caller: super::Caller,
     Id(id): Id,
     super::Body(p): super::Body<TopicPatch>,
@@ -159,7 +159,7 @@ async fn update_topic(
     Ok(Json(state.store.update_topic(&actor, &topic).await?))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/api/topics", get(list_topics).post(create_topic))
         .route("/api/topics/{id}", axum::routing::patch(update_topic))

@@ -2,7 +2,7 @@
 
 use axum::{Json, Router, extract::State, routing::get};
 
-use super::{ApiError, AppState, Params};
+use super::{ApiError, App, Params};
 use crate::domain::{CityId, CountryCode, LinkKind};
 use crate::store::{LinkQuery, LinkView, Page};
 
@@ -24,7 +24,7 @@ use crate::store::{LinkQuery, LinkView, Page};
     ),
 )]
 async fn list_twin_links(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Params,
 ) -> Result<Json<Page<LinkView>>, ApiError> {
     params.only(&["city", "country", "kind", "active", "page", "per_page"])?;
@@ -38,6 +38,6 @@ async fn list_twin_links(
     Ok(Json(state.store.list_twin_links(&query).await?))
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/api/twin-links", get(list_twin_links))
 }

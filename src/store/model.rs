@@ -18,6 +18,24 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
+impl<T> Page<T> {
+    /// One page of a list already in memory.
+    pub fn of(items: Vec<T>, paging: Paging) -> Self {
+        let total = items.len() as i64;
+        let items = items
+            .into_iter()
+            .skip(paging.offset() as usize)
+            .take(paging.per_page as usize)
+            .collect();
+        Page {
+            items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        }
+    }
+}
+
 /// Page number (from 1) and size (1..=500).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {

@@ -21,7 +21,7 @@ macro_rules! sql_workflow {
             use $crate::store::rows::{CITY_COLUMNS, CityRow, EvidenceRow, LINK_COLUMNS, LinkRow, MembershipRow};
             use $crate::store::sql_workflow::now;
             use $crate::store::workflow::*;
-            use $crate::store::{Page, Paging, Store, StoreError, StoreResult};
+            use $crate::store::{Page, Store, StoreError, StoreResult};
 
             fn json(v: &Value) -> String {
                 v.to_string()
@@ -180,6 +180,83 @@ macro_rules! sql_workflow {
                         return Err(StoreError::NotFound { what: "city", id: city.to_string() });
                     }
                     Ok(())
+                }
+
+                /// Moves proposal `id` at `expected_version` as `update` says, with
+                /// its ban, evidence and audit row, inside `tx`.
+                async fn apply_update(
+                    tx: &mut sqlx::Transaction<'_, $db>,
+                    actor: &Actor,
+                    id: i64,
+                    expected_version: i64,
+                    action: &'static str,
+                    update: &ProposalUpdate,
+                ) -> StoreResult<StoredProposal> {
+                    let before = Self::proposal_in(tx, id).await?;
+                    let at = now();
+                    let changed = sqlx::query(
+                        "UPDATE proposals SET status = $1, mentor_accepted = $2, applicant_accepted = $3, reason = $4, \
+                         rating = $5, report = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
+                    )
+                    .bind(update.state.status.name())
+                    .bind(update.state.mentor_accepted)
+                    .bind(update.state.applicant_accepted)
+                    .bind(update.reason.as_deref().or(before.reason.as_deref()))
+                    .bind(update.outcome.as_ref().map(|o| i64::from(o.rating)))
+                    .bind(update.outcome.as_ref().map(|o| o.report.as_str()))
+                    .bind(&at)
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut **tx)
+                    .await?;
+                    if changed.rows_affected() == 0 {
+                        return Err(StoreError::Conflict(format!(
+                            "proposal {id} changed meanwhile: it is now {} at version {} (you answered version {expected_version})",
+                            before.state.status.name(),
+                            before.version
+                        )));
+                    }
+                    if update.ban {
+                        sqlx::query(
+                            "INSERT INTO bans (mentor_id, applicant_id, reason, created_at, proposal_id) VALUES ($1, $2, $3, $4, $5) \
+                             ON CONFLICT (mentor_id, applicant_id) DO NOTHING",
+                        )
+                        .bind(before.mentor.0)
+                        .bind(before.applicant.0)
+                        .bind(update.reason.as_deref().unwrap_or("declined"))
+                        .bind(&at)
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    for e in &update.evidence {
+                        sqlx::query(
+                            "INSERT INTO evidence (city_id, topic_id, kind, year, level, source) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(e.city.0)
+                        .bind(e.topic.map(|t| t.0))
+                        .bind(e.fact.kind().name())
+                        .bind(e.fact.year().map(i64::from))
+                        .bind(e.fact.level().map(i64::from))
+                        .bind(&e.source)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                    let after = Self::proposal_in(tx, id).await?;
+                    let change = Change {
+                        kind: "proposal",
+                        entity_id: id.to_string(),
+                        action,
+                        city: Some(after.applicant),
+                        before: Some(serde_json::json!({"status": before.state.status, "version": before.version,
+                            "mentor_accepted": before.state.mentor_accepted, "applicant_accepted": before.state.applicant_accepted})),
+                        after: Some(serde_json::json!({"status": after.state.status, "version": after.version,
+                            "mentor_accepted": after.state.mentor_accepted, "applicant_accepted": after.state.applicant_accepted,
+                            "outcome": after.outcome})),
+                        reason: update.reason.as_deref(),
+                    };
+                    Self::audit(tx, actor, change).await?;
+                    Ok(after)
                 }
 
                 fn push_proposal_filters(qb: &mut QueryBuilder<$db>, q: &ProposalQuery) {
@@ -551,22 +628,31 @@ macro_rules! sql_workflow {
                         .into_run())
                 }
 
-                async fn list_runs(&self, paging: Paging) -> StoreResult<Page<StoredRun>> {
-                    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM runs").fetch_one(&self.pool).await?;
-                    let items = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
-                        "SELECT {RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT $1 OFFSET $2"
-                    )))
-                    .bind(i64::from(paging.per_page))
-                    .bind(paging.offset())
-                    .fetch_all(&self.pool)
-                    .await?
-                    .into_iter()
-                    .map(RunRow::into_run)
-                    .collect();
-                    Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+                async fn list_runs(&self, q: RunQuery) -> StoreResult<Page<StoredRun>> {
+                    let filters = |qb: &mut QueryBuilder<$db>| {
+                        qb.push(" FROM runs WHERE 1 = 1");
+                        if q.published_only {
+                            qb.push(" AND published_at IS NOT NULL");
+                        }
+                    };
+                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                    filters(&mut count);
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+                    let mut qb = QueryBuilder::<$db>::new(format!("SELECT {RUN_COLUMNS}"));
+                    filters(&mut qb);
+                    qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(q.paging.per_page));
+                    qb.push(" OFFSET ").push_bind(q.paging.offset());
+                    let items = qb
+                        .build_query_as::<RunRow>()
+                        .fetch_all(&self.pool)
+                        .await?
+                        .into_iter()
+                        .map(RunRow::into_run)
+                        .collect();
+                    Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
                 }
 
-                async fn publish_run(&self, actor: &Actor, id: i64) -> StoreResult<StoredRun> {
+                async fn publish_run(&self, actor: &Actor, id: i64, superseded: &[Superseded]) -> StoreResult<StoredRun> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     let updated = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
                         "UPDATE runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL RETURNING {RUN_COLUMNS}"
@@ -589,24 +675,16 @@ macro_rules! sql_workflow {
                             });
                         }
                     };
-                    // Unanswered proposals of earlier runs give way to this run's.
-                    let superseded = sqlx::query(
-                        "UPDATE proposals SET status = 'cancelled', reason = $1, version = version + 1, updated_at = $2 \
-                         WHERE run_id <> $3 AND status = 'proposed'",
-                    )
-                    .bind(format!("superseded by run {id}"))
-                    .bind(now())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                    for s in superseded {
+                        Self::apply_update(&mut tx, actor, s.proposal, s.version, "supersede", &s.update).await?;
+                    }
                     let change = Change {
                         kind: "run",
                         entity_id: id.to_string(),
                         action: "publish",
                         city: None,
                         before: None,
-                        after: Some(serde_json::json!({"published_at": run.published_at, "superseded_proposals": superseded})),
+                        after: Some(serde_json::json!({"published_at": run.published_at, "superseded_proposals": superseded.len()})),
                         reason: None,
                     };
                     Self::audit(&mut tx, actor, change).await?;
@@ -652,70 +730,7 @@ macro_rules! sql_workflow {
                     update: &ProposalUpdate,
                 ) -> StoreResult<StoredProposal> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
-                    let before = Self::proposal_in(&mut tx, id).await?;
-                    let at = now();
-                    let changed = sqlx::query(
-                        "UPDATE proposals SET status = $1, mentor_accepted = $2, applicant_accepted = $3, reason = $4, \
-                         rating = $5, report = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9",
-                    )
-                    .bind(update.state.status.name())
-                    .bind(update.state.mentor_accepted)
-                    .bind(update.state.applicant_accepted)
-                    .bind(update.reason.as_deref().or(before.reason.as_deref()))
-                    .bind(update.outcome.as_ref().map(|o| i64::from(o.rating)))
-                    .bind(update.outcome.as_ref().map(|o| o.report.as_str()))
-                    .bind(&at)
-                    .bind(id)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await?;
-                    if changed.rows_affected() == 0 {
-                        return Err(StoreError::Conflict(format!(
-                            "proposal {id} changed meanwhile: it is now {} at version {} (you answered version {expected_version})",
-                            before.state.status.name(),
-                            before.version
-                        )));
-                    }
-                    if update.ban {
-                        sqlx::query(
-                            "INSERT INTO bans (mentor_id, applicant_id, reason, created_at, proposal_id) VALUES ($1, $2, $3, $4, $5) \
-                             ON CONFLICT (mentor_id, applicant_id) DO NOTHING",
-                        )
-                        .bind(before.mentor.0)
-                        .bind(before.applicant.0)
-                        .bind(update.reason.as_deref().unwrap_or("declined"))
-                        .bind(&at)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    for e in &update.evidence {
-                        sqlx::query(
-                            "INSERT INTO evidence (city_id, topic_id, kind, year, level, source) VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(e.city.0)
-                        .bind(e.topic.map(|t| t.0))
-                        .bind(e.fact.kind().name())
-                        .bind(e.fact.year().map(i64::from))
-                        .bind(e.fact.level().map(i64::from))
-                        .bind(&e.source)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    let after = Self::proposal_in(&mut tx, id).await?;
-                    let change = Change {
-                        kind: "proposal",
-                        entity_id: id.to_string(),
-                        action,
-                        city: Some(after.applicant),
-                        before: Some(serde_json::json!({"status": before.state.status, "version": before.version,
-                            "mentor_accepted": before.state.mentor_accepted, "applicant_accepted": before.state.applicant_accepted})),
-                        after: Some(serde_json::json!({"status": after.state.status, "version": after.version,
-                            "mentor_accepted": after.state.mentor_accepted, "applicant_accepted": after.state.applicant_accepted,
-                            "outcome": after.outcome})),
-                        reason: update.reason.as_deref(),
-                    };
-                    Self::audit(&mut tx, actor, change).await?;
+                    let after = Self::apply_update(&mut tx, actor, id, expected_version, action, update).await?;
                     tx.commit().await?;
                     Ok(after)
                 }

@@ -160,6 +160,23 @@ impl ProposalUpdate {
     }
 }
 
+/// Which runs to list, latest first.
+#[derive(Debug, Clone, Default)]
+pub struct RunQuery {
+    /// Only published runs (what cities and observers see).
+    pub published_only: bool,
+    pub paging: Paging,
+}
+
+/// An open proposal that publishing a later run cancels, at the version it
+/// was read at (a proposal answered meanwhile makes the publish fail).
+#[derive(Debug, Clone)]
+pub struct Superseded {
+    pub proposal: i64,
+    pub version: i64,
+    pub update: ProposalUpdate,
+}
+
 /// A secretariat override of the engine in a run, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Override {
@@ -235,8 +252,15 @@ pub trait WorkflowStore: Send + Sync {
         overrides: &[Override],
     ) -> StoreResult<(StoredRun, Vec<StoredProposal>)>;
     async fn get_run(&self, id: i64) -> StoreResult<StoredRun>;
-    async fn list_runs(&self, paging: Paging) -> StoreResult<Page<StoredRun>>;
-    async fn publish_run(&self, actor: &Actor, id: i64) -> StoreResult<StoredRun>;
+    async fn list_runs(&self, query: RunQuery) -> StoreResult<Page<StoredRun>>;
+    /// Publishes run `id` and applies each superseding update (version
+    /// guarded, audited as `supersede`) in the same transaction.
+    async fn publish_run(
+        &self,
+        actor: &Actor,
+        id: i64,
+        superseded: &[Superseded],
+    ) -> StoreResult<StoredRun>;
 
     async fn get_proposal(&self, id: i64) -> StoreResult<StoredProposal>;
     async fn list_proposals(&self, query: &ProposalQuery) -> StoreResult<Page<StoredProposal>>;

@@ -15,9 +15,9 @@ use super::i18n::Lang;
 use super::layout;
 use super::see_other;
 use super::session::{LANG_COOKIE, SESSION_COOKIE, SESSION_HOURS, Viewer, cookie, session_hash};
-use crate::http::AppState;
+use crate::app::App;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/sign-in", get(sign_in_page).post(sign_in))
         .route("/sign-out", post(sign_out))
@@ -69,7 +69,7 @@ async fn sign_in_page(viewer: Viewer, Query(q): Query<Back>) -> Response {
 }
 
 async fn sign_in(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     form: FormData,
 ) -> Result<Response, WebError> {
@@ -112,7 +112,7 @@ async fn sign_in(
 }
 
 async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     headers: HeaderMap,
     form: FormData,

@@ -18,13 +18,13 @@ use super::i18n::Tr;
 use super::latest;
 use super::layout;
 use super::session::Viewer;
+use crate::app::App;
 use crate::domain::{CityId, ProposalStatus, Region};
-use crate::http::AppState;
 use crate::store::{CityQuery, CitySort, Paging};
 
 pub const PER_PAGE: usize = 50;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/applicants", get(applicants))
 }
 
@@ -135,7 +135,7 @@ pub fn reason_text(tr: Tr, unmatched: &Value) -> String {
 }
 
 async fn applicants(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Query(filters): Query<Filters>,
 ) -> Result<Markup, WebError> {
@@ -186,7 +186,7 @@ async fn applicants(
     let mut proposals: BTreeMap<CityId, Vec<ProposalStatus>> = BTreeMap::new();
     let mut unmatched: BTreeMap<i64, Value> = BTreeMap::new();
     if let Some(run) = &run {
-        for p in crate::service::proposals_with(db, None, Some(run.id)).await? {
+        for p in crate::app::network::proposals_with(db, None, Some(run.id)).await? {
             proposals
                 .entry(p.applicant)
                 .or_default()

@@ -15,16 +15,17 @@ use super::i18n::Tr;
 use super::layout;
 use super::neighbourhood::{self, Hood};
 use super::session::Viewer;
+use crate::app::App;
+use crate::app::network::with_network;
+use crate::app::proposals;
 use crate::domain::{
     City, CityId, CityStatus, Evidence, EvidenceKind, SupportOffer, SupportRequest, Topic, TopicId,
 };
 use crate::engine::{Named, Suggestions};
-use crate::http::AppState;
-use crate::http::engine::with_network;
 use crate::matching::expertise::Expertise;
-use crate::store::{LinkQuery, Paging, ProposalQuery, StoredProposal};
+use crate::store::{LinkQuery, Paging};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/cities/{id}", get(city_page))
 }
 
@@ -39,7 +40,7 @@ pub fn parse_id(raw: &str) -> Result<CityId, WebError> {
 }
 
 /// The city of the path, or a 404 page.
-pub async fn load_city(state: &AppState, raw: &str) -> Result<City, WebError> {
+pub async fn load_city(state: &App, raw: &str) -> Result<City, WebError> {
     let id = parse_id(raw)?;
     Ok(state.store.get_city(id).await?)
 }
@@ -124,37 +125,8 @@ struct FromEngine {
     names: BTreeMap<CityId, Named>,
 }
 
-async fn all_proposals(
-    state: &AppState,
-    city: CityId,
-    published_only: bool,
-) -> Result<Vec<StoredProposal>, WebError> {
-    let mut out = Vec::new();
-    let mut page = 1;
-    loop {
-        let got = state
-            .store
-            .list_proposals(&ProposalQuery {
-                city: Some(city),
-                published_only,
-                paging: Paging {
-                    page,
-                    per_page: Paging::MAX_PER_PAGE,
-                },
-                ..Default::default()
-            })
-            .await?;
-        let done = got.items.len() < Paging::MAX_PER_PAGE as usize;
-        out.extend(got.items);
-        if done {
-            return Ok(out);
-        }
-        page += 1;
-    }
-}
-
 async fn city_page(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
     Query(banner): Query<Banner>,
@@ -180,7 +152,7 @@ async fn city_page(
     let evidence = state.store.evidence_of(id).await?;
     let offer = state.store.offer_of(id).await?;
     let request = state.store.request_of(id).await?;
-    let proposals = all_proposals(&state, id, !viewer.is_secretariat()).await?;
+    let proposals = proposals::all_of_city(&state, viewer.reader(), id).await?;
     let may_edit = viewer.may_act_for(id);
 
     let others: Vec<CityId> = proposals
@@ -189,7 +161,7 @@ async fn city_page(
         .filter(|c| *c != id)
         .collect();
     let wants_suggestions = request.is_some();
-    let engine = with_network(&state, move |net| {
+    let engine = with_network(state.store.as_ref(), move |net| {
         let names = others
             .iter()
             .filter_map(|c| net.named(*c).ok().map(|n| (*c, n)))

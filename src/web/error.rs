@@ -11,7 +11,7 @@ use maud::html;
 
 use super::layout;
 use super::session::Viewer;
-use crate::http::{ApiError, AppState};
+use crate::app::{App, AppError};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone)]
@@ -29,21 +29,20 @@ pub enum WebError {
     Internal(String),
 }
 
-impl From<ApiError> for WebError {
-    fn from(e: ApiError) -> Self {
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
         match e {
-            ApiError::NotFound(_) => WebError::NotFound,
-            ApiError::Forbidden(_) => WebError::Forbidden,
-            ApiError::Unauthorized(_) => WebError::SignIn { back: "/".into() },
-            ApiError::Internal(m) => WebError::Internal(m),
-            other => WebError::BadRequest(format!("{other:?}")),
+            AppError::NotFound(_) => WebError::NotFound,
+            AppError::Forbidden(_) => WebError::Forbidden,
+            AppError::Internal(m) => WebError::Internal(m),
+            other => WebError::BadRequest(other.to_string()),
         }
     }
 }
 
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
-        ApiError::from(e).into()
+        AppError::from(e).into()
     }
 }
 
@@ -80,7 +79,7 @@ pub fn encode(value: &str) -> String {
 }
 
 /// Renders a [`WebError`] left in a response as a page for its reader.
-pub async fn render(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn render(State(state): State<App>, request: Request, next: Next) -> Response {
     let headers = request.headers().clone();
     let here = request.uri().path().to_string();
     let response = next.run(request).await;

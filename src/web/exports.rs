@@ -14,12 +14,12 @@ use super::error::WebError;
 use super::latest::{self, Coverage};
 use super::layout;
 use super::session::Viewer;
-use crate::http::AppState;
-use crate::http::runs::{latest_visible_run, visible_run_for, with_names};
+use crate::app::runs::{self, NamedProposal};
+use crate::app::{App, plans as app_plans};
 use crate::matching::plan::Plan;
 use crate::store::{Paging, StoredRun};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/exports", get(exports_page))
         .route("/exports/proposals.csv", get(proposals_csv))
@@ -71,11 +71,10 @@ struct RunChoice {
 /// The run asked for (`?run=N`), if the reader may see it, else the latest
 /// the reader may see.
 async fn chosen_run(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     choice: &RunChoice,
 ) -> Result<Option<StoredRun>, WebError> {
-    let db = state.store.as_ref();
     match choice
         .run
         .as_deref()
@@ -86,25 +85,24 @@ async fn chosen_run(
             let id: i64 = raw
                 .parse()
                 .map_err(|_| WebError::BadRequest(format!("'{raw}' is not a run number")))?;
-            Ok(Some(visible_run_for(db, viewer.role(), id).await?))
+            Ok(Some(runs::visible(state, viewer.reader(), id).await?))
         }
-        None => Ok(latest_visible_run(db, viewer.role()).await?),
+        None => Ok(runs::latest_visible(state, viewer.reader()).await?),
     }
 }
 
 /// The proposals of the chosen run, with names, as `/api/runs/{id}` gives them.
 async fn proposals(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     choice: &RunChoice,
-) -> Result<(Option<StoredRun>, Vec<Value>), WebError> {
+) -> Result<(Option<StoredRun>, Vec<NamedProposal>), WebError> {
     let Some(run) = chosen_run(state, viewer, choice).await? else {
         return Ok((None, Vec::new()));
     };
-    let db = state.store.as_ref();
-    let stored = crate::service::proposals_with(db, None, Some(run.id)).await?;
-    let network = crate::service::network_now(db).await?;
-    Ok((Some(run), with_names(&network, &stored)))
+    let stored = runs::proposals_of(state, viewer.reader(), run.id).await?;
+    let network = crate::app::network::network_now(state.store.as_ref()).await?;
+    Ok((Some(run), runs::named(&network, &stored)))
 }
 
 fn file_name(stem: &str, run: Option<&StoredRun>, ext: &str) -> String {
@@ -115,16 +113,11 @@ fn file_name(stem: &str, run: Option<&StoredRun>, ext: &str) -> String {
 }
 
 async fn proposals_csv(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Query(choice): Query<RunChoice>,
 ) -> Result<Response, WebError> {
     let (run, items) = proposals(&state, &viewer, &choice).await?;
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
     let mut rows = vec![
         [
             "run",
@@ -140,29 +133,25 @@ async fn proposals_csv(
         .map(String::from)
         .to_vec(),
     ];
-    for p in &items {
-        rows.push(
-            [
-                "run_id",
-                "id",
-                "mentor",
-                "mentor_name",
-                "applicant",
-                "applicant_name",
-                "score",
-                "status",
-                "locked",
-            ]
-            .iter()
-            .map(|k| text(&p[*k]))
-            .collect(),
-        );
+    for named in &items {
+        let p = &named.proposal;
+        rows.push(vec![
+            p.run_id.to_string(),
+            p.id.to_string(),
+            p.mentor.to_string(),
+            named.mentor_name.clone(),
+            p.applicant.to_string(),
+            named.applicant_name.clone(),
+            p.score.to_string(),
+            p.state.status.name().to_string(),
+            p.locked.to_string(),
+        ]);
     }
     csv_file(&file_name("proposals", run.as_ref(), "csv"), rows)
 }
 
 async fn proposals_json(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Query(choice): Query<RunChoice>,
 ) -> Result<Response, WebError> {
@@ -173,12 +162,12 @@ async fn proposals_json(
     )
 }
 
-async fn coverage(state: &AppState, viewer: &Viewer) -> Result<Coverage, WebError> {
+async fn coverage(state: &App, viewer: &Viewer) -> Result<Coverage, WebError> {
     let run = latest::run(state, viewer).await?;
     latest::coverage(state, run).await
 }
 
-async fn coverage_csv(State(state): State<AppState>, viewer: Viewer) -> Result<Response, WebError> {
+async fn coverage_csv(State(state): State<App>, viewer: Viewer) -> Result<Response, WebError> {
     let c = coverage(&state, &viewer).await?;
     let mut rows = vec![
         [
@@ -208,10 +197,7 @@ async fn coverage_csv(State(state): State<AppState>, viewer: Viewer) -> Result<R
     csv_file(&file_name("coverage", c.run.as_ref(), "csv"), rows)
 }
 
-async fn coverage_json(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Response, WebError> {
+async fn coverage_json(State(state): State<App>, viewer: Viewer) -> Result<Response, WebError> {
     let c = coverage(&state, &viewer).await?;
     let rows: Vec<Value> = c
         .rows()
@@ -237,13 +223,10 @@ async fn coverage_json(
 
 /// Every applicant's plan, as `/api/cities/{id}/plan` gives it, with the
 /// names of the cities along each lead mentor's introduction path.
-async fn plans(state: &AppState) -> Result<Vec<(Plan, Vec<Vec<String>>)>, WebError> {
-    let current = crate::service::current_pairs(state.store.as_ref()).await?;
-    Ok(crate::http::engine::with_network(state, move |n| {
-        let cities: Vec<_> = n.market.applicants.iter().map(|a| a.place.city).collect();
-        let plans = crate::http::engine::plans_of(n, &cities, current.as_deref())?;
+async fn plans(state: &App) -> Result<Vec<(Plan, Vec<Vec<String>>)>, WebError> {
+    Ok(app_plans::all_plans(state, |n, plans| {
         let name = |id| n.named(id).map(|x| x.name).unwrap_or_default();
-        Ok(plans
+        plans
             .into_iter()
             .map(|plan| {
                 let paths = plan
@@ -259,12 +242,12 @@ async fn plans(state: &AppState) -> Result<Vec<(Plan, Vec<Vec<String>>)>, WebErr
                     .collect();
                 (plan, paths)
             })
-            .collect())
+            .collect()
     })
     .await?)
 }
 
-async fn plans_csv(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn plans_csv(State(state): State<App>) -> Result<Response, WebError> {
     let mut rows = vec![
         [
             "applicant_id",
@@ -321,7 +304,7 @@ async fn plans_csv(State(state): State<AppState>) -> Result<Response, WebError> 
     csv_file("plans.csv", rows)
 }
 
-async fn plans_json(State(state): State<AppState>) -> Result<Response, WebError> {
+async fn plans_json(State(state): State<App>) -> Result<Response, WebError> {
     let plans: Vec<Plan> = plans(&state).await?.into_iter().map(|(p, _)| p).collect();
     json_file(
         "plans.json",
@@ -329,19 +312,18 @@ async fn plans_json(State(state): State<AppState>) -> Result<Response, WebError>
     )
 }
 
-async fn exports_page(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
+async fn exports_page(State(state): State<App>, viewer: Viewer) -> Result<Markup, WebError> {
     let tr = viewer.tr;
-    let mut runs = state
-        .store
-        .list_runs(Paging {
+    let runs = runs::list(
+        &state,
+        viewer.reader(),
+        Paging {
             page: 1,
             per_page: 20,
-        })
-        .await?
-        .items;
-    if !viewer.is_secretariat() {
-        runs.retain(|r| r.published_at.is_some());
-    }
+        },
+    )
+    .await?
+    .items;
     let latest = runs.first();
     let item = |title: &str, body: String, stem: &str| {
         html! {

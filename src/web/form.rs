@@ -1,8 +1,9 @@
 //! Forms that work without JavaScript: the posted fields ([`FormData`],
 //! repeated names kept, the anti-forgery token checked), the errors to show
 //! next to each field and in a summary at the top ([`FieldErrors`], filled
-//! from the same [`ApiError`]s the JSON API answers), and the field
-//! components in the GOV.UK Design System's shape.
+//! from the use-cases' refusals, each said in the reader's language by its
+//! message code), and the field components in the GOV.UK Design System's
+//! shape.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -11,7 +12,7 @@ use maud::{Markup, html};
 use super::error::WebError;
 use super::i18n::Tr;
 use super::session::Viewer;
-use crate::http::ApiError;
+use crate::app::AppError;
 
 /// The fields of a posted form, in order; a name may repeat (checkboxes).
 #[derive(Debug, Default, Clone)]
@@ -92,18 +93,43 @@ impl FieldErrors {
             .map(|(_, m)| m.as_str())
     }
 
-    /// The API's refusal of a field as an error next to that field: a
-    /// field such as `needs[2].priority` belongs to the form field `needs`.
-    /// Other refusals are not about a field and pass through.
-    pub fn from_api(e: ApiError) -> Result<FieldErrors, WebError> {
+    /// A use-case's refusal of a field as an error next to that field, in
+    /// the reader's language: a field such as `needs[2].priority` belongs
+    /// to the form field `needs`. Other refusals are not about a field and
+    /// pass through.
+    pub fn from_app(e: AppError, tr: Tr) -> Result<FieldErrors, WebError> {
         match e {
-            ApiError::Invalid { field, message } => {
+            AppError::Invalid { ref field, .. } => {
                 let mut errors = FieldErrors::default();
-                errors.add(form_field(&field), message);
+                errors.add(form_field(field), message(tr, &e));
                 Ok(errors)
             }
             other => Err(other.into()),
         }
+    }
+}
+
+/// A refusal said in the reader's language: its message code's text with
+/// the arguments filled; a refusal without a field, as the use-case said it.
+pub fn message(tr: Tr, e: &AppError) -> String {
+    match e {
+        AppError::Invalid { code, args, .. } => {
+            // A field a message names is named in the reader's language.
+            let values: Vec<String> = args
+                .iter()
+                .map(|(k, v)| match *k {
+                    "field" => tr.get(&format!("fields.{v}")).unwrap_or(v).to_string(),
+                    _ => v.clone(),
+                })
+                .collect();
+            let args: Vec<(&str, &dyn std::fmt::Display)> = args
+                .iter()
+                .zip(&values)
+                .map(|((k, _), v)| (*k, v as &dyn std::fmt::Display))
+                .collect();
+            tr.f(code.key(), &args)
+        }
+        other => other.to_string(),
     }
 }
 
@@ -336,11 +362,22 @@ mod tests {
     }
 
     #[test]
-    fn an_api_refusal_of_a_field_becomes_that_fields_error() {
-        let errors =
-            FieldErrors::from_api(ApiError::invalid("languages[1]", "unknown language 'xx'"))
-                .unwrap();
-        assert_eq!(errors.of("languages"), Some("unknown language 'xx'"));
-        assert!(FieldErrors::from_api(ApiError::NotFound("x".into())).is_err());
+    fn a_refusal_of_a_field_becomes_that_fields_error_in_the_readers_language() {
+        use crate::domain::MessageCode;
+        use crate::web::i18n::Lang;
+        let refusal = || {
+            AppError::invalid(
+                "languages[1]",
+                MessageCode::UnknownLanguage,
+                vec![("value", "xx".into())],
+                "'xx' is not a language",
+            )
+        };
+        let en = FieldErrors::from_app(refusal(), Tr(Lang::En)).unwrap();
+        let fr = FieldErrors::from_app(refusal(), Tr(Lang::Fr)).unwrap();
+        let (en, fr) = (en.of("languages").unwrap(), fr.of("languages").unwrap());
+        assert!(en.contains("xx") && fr.contains("xx"), "{en} / {fr}");
+        assert_ne!(en, fr, "the French reader reads French");
+        assert!(FieldErrors::from_app(AppError::NotFound("x".into()), Tr::default()).is_err());
     }
 }

@@ -149,6 +149,14 @@ impl Tr {
             .unwrap_or_else(|| missing(key))
     }
 
+    /// The text for `key`, if a catalogue has one.
+    pub fn get(self, key: &str) -> Option<&'static str> {
+        catalogue(self.0)
+            .get(key)
+            .or_else(|| catalogue(Lang::En).get(key))
+            .map(String::as_str)
+    }
+
     /// The text for `key` with its `{name}` placeholders filled.
     pub fn f(self, key: &str, args: &[(&str, &dyn Display)]) -> String {
         let mut text = self.t(key).to_string();
@@ -210,6 +218,23 @@ mod tests {
             }
         }
         assert!(unknown.is_empty(), "keys without a text: {unknown:#?}");
+    }
+
+    #[test]
+    fn every_message_code_has_a_text_in_every_language() {
+        for lang in Lang::ALL {
+            let keys = keys(lang);
+            let missing: Vec<_> = crate::domain::MessageCode::ALL
+                .iter()
+                .map(|c| c.key())
+                .filter(|k| !keys.contains(k))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{}: no text for {missing:?}",
+                lang.code()
+            );
+        }
     }
 
     #[test]

@@ -7,14 +7,14 @@ use serde_json::Value;
 
 use super::error::WebError;
 use super::session::Viewer;
-use crate::http::AppState;
-use crate::http::runs::{RunBody, latest_visible_run, solve};
-use crate::http::stats::{coverage_in, coverage_of};
+use crate::app::App;
+use crate::app::runs::{self, StartRun};
+use crate::app::stats::{coverage_in, coverage_of};
 use crate::store::StoredRun;
 
 /// The latest run `viewer` may see.
-pub async fn run(state: &AppState, viewer: &Viewer) -> Result<Option<StoredRun>, WebError> {
-    Ok(latest_visible_run(state.store.as_ref(), viewer.role()).await?)
+pub async fn run(state: &App, viewer: &Viewer) -> Result<Option<StoredRun>, WebError> {
+    Ok(runs::latest_visible(state, viewer.reader()).await?)
 }
 
 /// One group of a coverage summary.
@@ -68,24 +68,17 @@ impl Coverage {
 
 /// The coverage of `run` (the latest a reader may see), or, before any, of
 /// a default coverage-mode round solved now on the network as it is.
-pub async fn coverage(state: &AppState, run: Option<StoredRun>) -> Result<Coverage, WebError> {
+pub async fn coverage(state: &App, run: Option<StoredRun>) -> Result<Coverage, WebError> {
     match run {
         Some(run) => {
             let v = coverage_of(&run);
             Ok(Coverage::from_value(Some(run), &v))
         }
         None => {
-            let any = state
-                .store
-                .list_runs(crate::store::Paging {
-                    page: 1,
-                    per_page: 1,
-                })
-                .await?
-                .total;
-            let solved = solve(state, &RunBody::default()).await?;
+            let any = runs::any_exists(state).await?;
+            let solved = runs::solve(state, &StartRun::default()).await?;
             let mut coverage = Coverage::from_value(None, &coverage_in(&solved.summary()));
-            coverage.unpublished_exists = any > 0;
+            coverage.unpublished_exists = any;
             Ok(coverage)
         }
     }

@@ -28,11 +28,11 @@ use axum::Router;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use crate::http::AppState;
+use crate::app::App;
 pub use error::WebError;
 
 /// Every page, with errors rendered as pages for their reader.
-pub fn router(state: AppState) -> Router<AppState> {
+pub fn router(state: App) -> Router<App> {
     Router::new()
         .merge(account::router())
         .merge(overview::router())
@@ -75,7 +75,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageId {
 }
 
 /// The page for a path nothing serves.
-pub async fn not_found(state: &AppState, headers: &HeaderMap, path: &str) -> Response {
+pub async fn not_found(state: &App, headers: &HeaderMap, path: &str) -> Response {
     let viewer = session::Viewer::from_headers(state, headers, path.to_string())
         .await
         .unwrap_or_else(|_| session::Viewer::anonymous(headers, path.to_string()));

@@ -16,14 +16,14 @@ use super::latest::{self, Coverage};
 use super::layout;
 use super::session::Viewer;
 use super::world_map::{MapData, map};
+use crate::app::App;
 use crate::domain::{CityId, ProposalStatus};
-use crate::http::AppState;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new().route("/", get(overview))
 }
 
-async fn overview(State(state): State<AppState>, viewer: Viewer) -> Result<Markup, WebError> {
+async fn overview(State(state): State<App>, viewer: Viewer) -> Result<Markup, WebError> {
     let tr = viewer.tr;
     let db = state.store.as_ref();
     let stats = db.stats().await?;
@@ -37,7 +37,7 @@ async fn overview(State(state): State<AppState>, viewer: Viewer) -> Result<Marku
     ];
     let run = latest::run(&state, &viewer).await?;
     let pairs: Vec<(CityId, CityId)> = match &run {
-        Some(r) => crate::service::proposals_with(db, None, Some(r.id))
+        Some(r) => crate::app::network::proposals_with(db, None, Some(r.id))
             .await?
             .iter()
             .filter(|p| {

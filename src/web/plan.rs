@@ -1,5 +1,5 @@
 //! `/cities/{id}/plan`: an applicant's staged capacity-building plan, the
-//! same plan `GET /api/cities/{id}/plan` answers (`http::engine::plan_in`),
+//! same plan `GET /api/cities/{id}/plan` answers (`app::plans::plan_with`),
 //! printable, with CSV and JSON downloads.
 
 use std::collections::BTreeMap;
@@ -17,14 +17,14 @@ use super::error::WebError;
 use super::i18n::Tr;
 use super::layout;
 use super::session::Viewer;
+use crate::app::App;
+use crate::app::plans;
 use crate::domain::{City, CityId, Topic};
 use crate::engine::Named;
 use crate::graph::{Relation, TrustPath};
-use crate::http::AppState;
-use crate::http::engine::{plan_in, with_network};
 use crate::matching::plan::{Plan, Readiness, StageMentor, StageStatus};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/cities/{id}/plan", get(plan_page))
         .route("/cities/{id}/plan.csv", get(plan_csv))
@@ -33,16 +33,14 @@ pub fn router() -> Router<AppState> {
 
 /// The plan and the names of every city it mentions.
 async fn load_plan(
-    state: &AppState,
+    state: &App,
     city: &City,
 ) -> Result<Option<(Plan, BTreeMap<CityId, Named>)>, WebError> {
     if state.store.request_of(city.id).await?.is_none() {
         return Ok(None);
     }
     let id = city.id;
-    let current = crate::service::current_pairs(state.store.as_ref()).await?;
-    let (plan, names) = with_network(state, move |n| {
-        let plan = plan_in(n, id, current.as_deref())?;
+    let (plan, names) = plans::plan_with(state, id, move |n, plan| {
         let mut names = BTreeMap::new();
         for stage in &plan.stages {
             for m in stage.lead.iter().chain(&stage.alternates) {
@@ -53,7 +51,7 @@ async fn load_plan(
                 }
             }
         }
-        Ok((plan, names))
+        (plan, names)
     })
     .await?;
     Ok(Some((plan, names)))
@@ -225,7 +223,7 @@ fn checklist_item(tr: Tr, item: &str, label: &'static str) -> &'static str {
 }
 
 async fn plan_page(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
@@ -321,7 +319,7 @@ async fn plan_page(
 }
 
 async fn plan_json(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
@@ -345,7 +343,7 @@ async fn plan_json(
 }
 
 async fn plan_csv(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {

@@ -3,8 +3,9 @@
 //! runs; the secretariat sees every proposal of a run. `/proposals/{id}`
 //! shows one in full (score breakdown, topics and evidence, introduction
 //! path, history) with the answers its reader may give now. Every answer is
-//! the JSON API's own workflow (`crate::http::proposals`): same rules, same
-//! messages, same optimistic concurrency on the proposal's version.
+//! the same use-case as the JSON API's (`crate::app::proposals`): same rules,
+//! same optimistic concurrency on the proposal's version, refusals in the
+//! reader's language.
 
 use std::collections::HashMap;
 
@@ -26,16 +27,13 @@ use super::layout;
 use super::parts::{component_name, relation, status_tag};
 use super::see_other;
 use super::session::Viewer;
+use crate::app::policy::side_of;
+use crate::app::proposals::{self as workflow, Answer, Cancel, Complete, ListProposals};
+use crate::app::{App, AppError, runs};
 use crate::domain::{CityId, ProposalStatus, Role, Side};
-use crate::http::proposals::{
-    AnswerBody, CancelBody, CompleteBody, accept_proposal, cancel_proposal, complete_proposal,
-    decline_proposal, read_proposal,
-};
-use crate::http::{ApiError, AppState};
-use crate::service::side_of;
-use crate::store::{Actor, AuditQuery, Paging, ProposalQuery, StoredProposal};
+use crate::store::{Actor, AuditQuery, Paging, StoredProposal};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/proposals", get(list))
         .route("/proposals/{id}", get(show))
@@ -55,7 +53,7 @@ fn parse_id(raw: &str) -> Result<i64, WebError> {
 struct Names(HashMap<CityId, String>);
 
 impl Names {
-    async fn of(&mut self, state: &AppState, city: CityId) -> Result<String, WebError> {
+    async fn of(&mut self, state: &App, city: CityId) -> Result<String, WebError> {
         if let Some(n) = self.0.get(&city) {
             return Ok(n.clone());
         }
@@ -120,26 +118,14 @@ struct ListQuery {
 }
 
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Query(q): Query<ListQuery>,
 ) -> Result<Markup, WebError> {
     let actor = viewer.actor()?;
     let tr = viewer.tr;
     let city = actor.role.city();
-    let secretariat = actor.role == Role::Secretariat;
-    let runs = state
-        .store
-        .list_runs(Paging {
-            page: 1,
-            per_page: Paging::MAX_PER_PAGE,
-        })
-        .await?
-        .items;
-    let runs: Vec<_> = runs
-        .into_iter()
-        .filter(|r| secretariat || r.published_at.is_some())
-        .collect();
+    let runs = runs::all(&state, viewer.reader()).await?;
     // A city sees all its proposals; the others see one run, the latest by default.
     let run = match q.run.trim() {
         "" if city.is_some() => None,
@@ -151,19 +137,20 @@ async fn list(
         "" => None,
         raw => Some(ProposalStatus::parse(raw).map_err(|_| WebError::NotFound)?),
     };
-    let proposals = state
-        .store
-        .list_proposals(&ProposalQuery {
+    let proposals = workflow::list(
+        &state,
+        viewer.reader(),
+        &ListProposals {
             run,
             city,
             status,
-            published_only: !secretariat,
             paging: Paging {
                 page: 1,
                 per_page: Paging::MAX_PER_PAGE,
             },
-        })
-        .await?;
+        },
+    )
+    .await?;
     let mut names = Names::default();
     for p in &proposals.items {
         names.of(&state, p.mentor).await?;
@@ -277,17 +264,11 @@ fn status_name(tr: Tr, s: ProposalStatus) -> &'static str {
     }
 }
 
-/// A proposal the reader may see: the API's rule (unpublished runs are the
-/// secretariat's), and a city sees only its own.
-async fn visible(state: &AppState, viewer: &Viewer, id: i64) -> Result<StoredProposal, WebError> {
-    let actor = viewer.actor()?;
-    let p = read_proposal(state, Some(actor.role), id).await?;
-    if let Role::City(c) = actor.role
-        && side_of(&p, c).is_none()
-    {
-        return Err(WebError::Forbidden);
-    }
-    Ok(p)
+/// A proposal the reader may see: a draft's is the secretariat's, and a
+/// city sees only its own.
+async fn visible(state: &App, viewer: &Viewer, id: i64) -> Result<StoredProposal, WebError> {
+    viewer.actor()?;
+    Ok(workflow::read_own(state, viewer.reader(), id).await?)
 }
 
 #[derive(Deserialize)]
@@ -297,7 +278,7 @@ struct ShowQuery {
 }
 
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
@@ -334,7 +315,7 @@ enum Notice {
 }
 
 async fn detail(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     p: &StoredProposal,
     typed: &Typed,
@@ -344,7 +325,7 @@ async fn detail(
     let role = viewer.role().ok_or_else(|| WebError::SignIn {
         back: viewer.here.clone(),
     })?;
-    let run = state.store.get_run(p.run_id).await?;
+    let run = runs::visible(state, viewer.reader(), p.run_id).await?;
     let published = run.published_at.is_some();
     let mut names = Names::default();
     names.of(state, p.mentor).await?;
@@ -826,7 +807,7 @@ fn cancel_form(viewer: &Viewer, p: &StoredProposal, typed: &Typed) -> Markup {
 
 /// The audit entries of proposal `p`, oldest first.
 async fn history(
-    state: &AppState,
+    state: &App,
     p: &StoredProposal,
 ) -> Result<Vec<crate::store::AuditEntry>, WebError> {
     let page = state
@@ -853,7 +834,7 @@ async fn history(
 /// The parts every answer shares: the reader, the proposal and the
 /// version the form was made from.
 async fn posted(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     raw_id: &str,
     form: &FormData,
@@ -874,22 +855,22 @@ async fn posted(
 /// a refused field -> the form again with the message next to it; someone
 /// answered first -> the proposal as it is now, with a clear message.
 async fn outcome(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     p: &StoredProposal,
-    result: Result<StoredProposal, ApiError>,
+    result: Result<StoredProposal, AppError>,
     done: &str,
     mut typed: Typed,
     rename: &[(&str, &str)],
 ) -> Result<Response, WebError> {
     match result {
         Ok(p) => Ok(see_other(format!("/proposals/{}?done={done}", p.id))),
-        Err(ApiError::Stale { .. } | ApiError::Transition { .. } | ApiError::Conflict(_)) => {
+        Err(AppError::Stale { .. } | AppError::Transition { .. } | AppError::Conflict(_)) => {
             let now = visible(state, viewer, p.id).await?;
             detail(state, viewer, &now, &Typed::default(), Notice::Conflict).await
         }
         Err(e) => {
-            let mut errors = FieldErrors::from_api(e)?;
+            let mut errors = FieldErrors::from_app(e, viewer.tr)?;
             for (field, _) in errors.0.iter_mut() {
                 if let Some((_, to)) = rename.iter().find(|(from, _)| from == field) {
                     *field = (*to).to_string();
@@ -907,18 +888,18 @@ fn side_given(form: &FormData) -> Option<String> {
 }
 
 async fn accept(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
     let (actor, p, version) = posted(&state, &viewer, &id, &form).await?;
-    let body = AnswerBody {
+    let answer = Answer {
         version,
         side: side_given(&form),
         reason: None,
     };
-    let result = accept_proposal(&state, &actor, p.id, &body).await;
+    let result = workflow::accept(&state, &actor, p.id, &answer).await;
     outcome(
         &state,
         &viewer,
@@ -932,13 +913,13 @@ async fn accept(
 }
 
 async fn decline(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
     let (actor, p, version) = posted(&state, &viewer, &id, &form).await?;
-    let body = AnswerBody {
+    let answer = Answer {
         version,
         side: side_given(&form).filter(|_| actor.role == Role::Secretariat),
         reason: Some(form.get("reason").to_string()),
@@ -948,12 +929,12 @@ async fn decline(
         side: form.get("side").to_string(),
         ..Typed::default()
     };
-    let result = decline_proposal(&state, &actor, p.id, &body).await;
+    let result = workflow::decline(&state, &actor, p.id, &answer).await;
     outcome(&state, &viewer, &p, result, "declined", typed, &[]).await
 }
 
 async fn complete(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
     form: FormData,
@@ -970,23 +951,23 @@ async fn complete(
         let typed = Typed { errors, ..typed };
         return detail(&state, &viewer, &p, &typed, Notice::None).await;
     };
-    let body = CompleteBody {
+    let outcome_given = Complete {
         version,
         rating,
         report: form.get("report").to_string(),
     };
-    let result = complete_proposal(&state, &actor, p.id, &body).await;
+    let result = workflow::complete(&state, &actor, p.id, &outcome_given).await;
     outcome(&state, &viewer, &p, result, "completed", typed, &[]).await
 }
 
 async fn cancel(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, WebError> {
     let (actor, p, version) = posted(&state, &viewer, &id, &form).await?;
-    let body = CancelBody {
+    let cancellation = Cancel {
         version,
         reason: form.get("cancel_reason").to_string(),
     };
@@ -994,7 +975,7 @@ async fn cancel(
         cancel_reason: form.get("cancel_reason").to_string(),
         ..Typed::default()
     };
-    let result = cancel_proposal(&state, &actor, p.id, &body).await;
+    let result = workflow::cancel(&state, &actor, p.id, &cancellation).await;
     outcome(
         &state,
         &viewer,

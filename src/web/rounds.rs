@@ -18,20 +18,22 @@ use serde_json::Value;
 
 use super::PageId;
 use super::error::WebError;
-use super::form::{Choice, FieldErrors, FormData, choices, csrf_field, error_summary, select};
+use super::form::{
+    Choice, FieldErrors, FormData, choices, csrf_field, error_summary, message, select,
+};
 use super::i18n::Tr;
 use super::layout;
 use super::parts::{city_link, path_of, reason_text, score_bars, status_tag};
 use super::see_other;
 use super::session::Viewer;
+use crate::app::network::{latest_run, network_now};
+use crate::app::runs::{self, StartRun};
+use crate::app::{App, AppError};
 use crate::domain::CityId;
 use crate::engine::Network;
-use crate::http::runs::{OverrideBody, RunBody, start_run};
-use crate::http::{ApiError, AppState};
-use crate::service;
 use crate::store::{Paging, StoredRun};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/rounds", get(list).post(create))
         .route("/rounds/new", get(new_form))
@@ -53,14 +55,14 @@ struct ListQuery {
 }
 
 async fn list(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Query(q): Query<ListQuery>,
 ) -> Result<Markup, WebError> {
     viewer.secretariat()?;
     let tr = viewer.tr;
     let page = q.page.unwrap_or(1).max(1);
-    let runs = state.store.list_runs(Paging { page, per_page: 20 }).await?;
+    let runs = runs::list(&state, viewer.reader(), Paging { page, per_page: 20 }).await?;
     let last_page = (runs.total.max(1) as u32).div_ceil(20);
     let content = html! {
         h1 class="heading-xl" { (tr.t("round.list_title")) }
@@ -279,25 +281,34 @@ impl Settings {
         (s, errors)
     }
 
-    fn body(&self) -> RunBody {
-        let overrides = |list: &[(i64, i64)], reason: &str| {
+    /// The use-case's command; a refusal names the API's field
+    /// (`locks[0].reason`), which [`run_field`] places on the form.
+    fn command(&self) -> Result<StartRun, AppError> {
+        let overrides = |list: &[(i64, i64)], field: &str, action: &str, reason: &str| {
             list.iter()
-                .map(|&(mentor, applicant)| OverrideBody {
-                    mentor,
-                    applicant,
-                    reason: reason.to_string(),
+                .enumerate()
+                .map(|(i, &(m, a))| {
+                    runs::parse_override(&format!("{field}[{i}]"), action, m, a, reason)
                 })
-                .collect()
+                .collect::<Result<Vec<_>, _>>()
         };
-        RunBody {
-            mode: Some(self.mode.clone()).filter(|m| !m.is_empty()),
-            tiers: Some(self.tiers.clone()),
-            weights: None,
-            locks: overrides(&self.locks, &self.lock_reason),
-            bans: overrides(&self.bans, &self.ban_reason),
+        Ok(StartRun {
+            mode: match self.mode.as_str() {
+                "" => Default::default(),
+                m => runs::parse_mode("mode", m)?,
+            },
+            tiers: crate::matching::PriorityTiers(
+                self.tiers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| runs::parse_tier(&format!("tiers[{i}]"), t))
+                    .collect::<Result<_, _>>()?,
+            ),
+            locks: overrides(&self.locks, "locks", "lock", &self.lock_reason)?,
+            bans: overrides(&self.bans, "bans", "ban", &self.ban_reason)?,
             prefer_previous: self.prefer_previous,
-            previous_run: None,
-        }
+            ..Default::default()
+        })
     }
 }
 
@@ -327,20 +338,20 @@ struct NewQuery {
 }
 
 async fn new_form(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Query(q): Query<NewQuery>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Markup, WebError> {
     viewer.secretariat()?;
     let ticked = FormData::parse(raw.unwrap_or_default().as_bytes());
-    let latest = service::latest_run(state.store.as_ref()).await?;
+    let latest = latest_run(state.store.as_ref()).await?;
     let settings = match q.from {
         Some(id) => Settings::of_run(&state.store.get_run(id).await?),
         None => Settings::fresh(latest.is_some()),
     }
     .with_ticked(&ticked);
-    let network = service::network_now(state.store.as_ref()).await?;
+    let network = network_now(state.store.as_ref()).await?;
     Ok(round_form(
         &viewer,
         &network,
@@ -475,7 +486,7 @@ fn round_form(
 }
 
 async fn create(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     form: FormData,
 ) -> Result<Response, WebError> {
@@ -484,15 +495,24 @@ async fn create(
     let tr = viewer.tr;
     let (settings, mut errors) = Settings::from_post(&form, tr);
     if errors.is_empty() {
-        match start_run(&state, &actor, &settings.body()).await {
+        let started = match settings.command() {
+            Ok(command) => runs::start(&state, &actor, &command).await,
+            Err(e) => Err(e),
+        };
+        match started {
             Ok(started) => return Ok(see_other(format!("/rounds/{}?created=1", started.run.id))),
-            Err(ApiError::Invalid { field, message }) => errors.add(run_field(&field), message),
-            Err(ApiError::Conflict(message)) => errors.add("mode", message),
+            Err(e @ AppError::Invalid { .. }) => {
+                let AppError::Invalid { field, .. } = &e else {
+                    unreachable!()
+                };
+                errors.add(run_field(field), message(tr, &e));
+            }
+            Err(AppError::Conflict(m)) => errors.add("mode", m),
             Err(other) => return Err(other.into()),
         }
     }
-    let network = service::network_now(state.store.as_ref()).await?;
-    let latest = service::latest_run(state.store.as_ref()).await?;
+    let network = network_now(state.store.as_ref()).await?;
+    let latest = latest_run(state.store.as_ref()).await?;
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
         round_form(&viewer, &network, &settings, &errors, latest),
@@ -511,17 +531,16 @@ struct ReviewQuery {
 }
 
 async fn review(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     PageId(id): PageId,
     Query(q): Query<ReviewQuery>,
 ) -> Result<Markup, WebError> {
     viewer.secretariat()?;
     let tr = viewer.tr;
-    let db = state.store.as_ref();
-    let run = db.get_run(id).await?;
-    let proposals = service::proposals_with(db, None, Some(id)).await?;
-    let network = service::network_now(db).await?;
+    let run = runs::visible(&state, viewer.reader(), id).await?;
+    let proposals = runs::proposals_of(&state, viewer.reader(), id).await?;
+    let network = network_now(state.store.as_ref()).await?;
     let s = &run.summary;
     let name = |v: &Value| -> Markup {
         match v.as_i64() {
@@ -741,17 +760,17 @@ fn removal_text(tr: Tr, network: &Network, removal: Option<Value>) -> Markup {
 }
 
 async fn publish(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     PageId(id): PageId,
     form: FormData,
 ) -> Result<Response, WebError> {
     form.check_csrf(&viewer)?;
     let actor = viewer.secretariat()?;
-    match state.store.publish_run(&actor, id).await {
+    match runs::publish(&state, &actor, id).await {
         Ok(_) => Ok(see_other(format!("/rounds/{id}?published=1"))),
         // Published already (twice-clicked button): the page says so.
-        Err(crate::store::StoreError::Conflict(_)) => Ok(see_other(format!("/rounds/{id}"))),
+        Err(AppError::Conflict(_)) => Ok(see_other(format!("/rounds/{id}"))),
         Err(e) => Err(e.into()),
     }
 }

@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::error::WebError;
 use super::i18n::{Lang, Tr};
+use crate::app::App;
 use crate::domain::{CityId, Role};
-use crate::http::AppState;
 use crate::store::{Actor, TokenInfo};
 
 pub const SESSION_COOKIE: &str = "twinmatch_session";
@@ -69,7 +69,7 @@ pub struct Viewer {
 
 impl Viewer {
     pub async fn from_headers(
-        state: &AppState,
+        state: &App,
         headers: &HeaderMap,
         here: String,
     ) -> Result<Self, WebError> {
@@ -111,6 +111,11 @@ impl Viewer {
 
     pub fn role(&self) -> Option<Role> {
         self.token.as_ref().map(|t| t.role)
+    }
+
+    /// The reader as the use-cases know it.
+    pub fn reader(&self) -> crate::app::Reader {
+        crate::app::Reader(self.role())
     }
 
     pub fn is_secretariat(&self) -> bool {
@@ -163,13 +168,10 @@ impl Viewer {
     }
 }
 
-impl FromRequestParts<AppState> for Viewer {
+impl FromRequestParts<App> for Viewer {
     type Rejection = WebError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &App) -> Result<Self, Self::Rejection> {
         let here = parts
             .uri
             .path_and_query()

@@ -1,7 +1,7 @@
 //! `/cities/{id}/offer` and `/cities/{id}/request`: a member city's offer
 //! and an applicant's request, filled with what is stored and saved through
-//! the JSON API's own code (`http::offers::save`, `http::requests::save`),
-//! so the page shows the API's messages next to the field they are about.
+//! the same use-case as the JSON API (`app::held::save`), so the page shows
+//! the same refusals, in the reader's language, next to their field.
 //! Only the city itself and the secretariat may open them.
 
 use axum::Router;
@@ -20,12 +20,11 @@ use super::i18n::Tr;
 use super::layout;
 use super::see_other;
 use super::session::Viewer;
+use crate::app::App;
+use crate::app::held::{self, OfferDraft, RequestDraft};
 use crate::domain::{City, CityId, CityStatus, Modality, SupportOffer, SupportRequest, Topic};
-use crate::http::AppState;
-use crate::http::offers::OfferBody;
-use crate::http::requests::{NeedBody, RequestBody};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/cities/{id}/offer", get(offer_page).post(offer_post))
         .route(
@@ -181,16 +180,15 @@ impl OfferValues {
         }
     }
 
-    /// The API's body, or the error of a field that is not even a number.
-    fn body(&self, tr: Tr) -> Result<OfferBody, FieldErrors> {
+    /// The use-case's draft, or the error of a field that is not even a number.
+    fn draft(&self, tr: Tr) -> Result<OfferDraft, FieldErrors> {
         let capacity = self.capacity.parse::<i64>().map_err(|_| {
             let mut e = FieldErrors::default();
             e.add("capacity", tr.t("offer.capacity_not_number"));
             e
         })?;
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        Ok(OfferBody {
-            city: None,
+        Ok(OfferDraft {
             topics: self.topics.clone(),
             capacity,
             languages: self.languages.clone(),
@@ -262,7 +260,7 @@ impl Held {
 
     /// The city of `raw` when the reader may act for it and it may hold
     /// this (members offers, others requests); otherwise a 404 or 403.
-    async fn city(self, state: &AppState, viewer: &Viewer, raw: &str) -> Result<City, WebError> {
+    async fn city(self, state: &App, viewer: &Viewer, raw: &str) -> Result<City, WebError> {
         let city = load_city(state, raw).await?;
         viewer.acting_for(city.id)?;
         if is_member(&city) != matches!(self, Held::Offer) {
@@ -271,7 +269,7 @@ impl Held {
         Ok(city)
     }
 
-    async fn exists(self, state: &AppState, city: CityId) -> Result<bool, WebError> {
+    async fn exists(self, state: &App, city: CityId) -> Result<bool, WebError> {
         Ok(match self {
             Held::Offer => state.store.offer_of(city).await?.is_some(),
             Held::Request => state.store.request_of(city).await?.is_some(),
@@ -280,7 +278,7 @@ impl Held {
 }
 
 async fn offer_page(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
@@ -302,7 +300,7 @@ async fn offer_page(
 }
 
 async fn offer_post(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
     form: FormData,
@@ -316,11 +314,11 @@ async fn offer_post(
     let topics = state.store.list_topics().await?;
     let values = OfferValues::posted(&form);
     let exists = state.store.offer_of(city.id).await?.is_some();
-    let errors = match values.body(viewer.tr) {
+    let errors = match values.draft(viewer.tr) {
         Err(errors) => errors,
-        Ok(body) => match crate::http::offers::save(&state, &actor, city.id, &body).await {
+        Ok(draft) => match held::save::<SupportOffer>(&state, &actor, city.id, &draft).await {
             Ok(_) => return Ok(see_other(format!("/cities/{}?saved=offer", city.id))),
-            Err(e) => FieldErrors::from_api(e)?,
+            Err(e) => FieldErrors::from_app(e, viewer.tr)?,
         },
     };
     Ok(offer_form(
@@ -392,15 +390,12 @@ impl RequestValues {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    fn body(&self, tr: Tr) -> Result<RequestBody, FieldErrors> {
+    fn draft(&self, tr: Tr) -> Result<RequestDraft, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut needs = Vec::new();
         for slug in &self.needs {
             match self.priority(slug).parse::<i64>() {
-                Ok(priority) => needs.push(NeedBody {
-                    topic: slug.clone(),
-                    priority,
-                }),
+                Ok(priority) => needs.push((slug.clone(), priority)),
                 Err(_) => {
                     if errors.of("needs").is_none() {
                         errors.add("needs", tr.t("request.priority_not_number"));
@@ -418,8 +413,7 @@ impl RequestValues {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(RequestBody {
-            city: None,
+        Ok(RequestDraft {
             needs,
             languages: self.languages.clone(),
             modalities: self.modalities.clone(),
@@ -511,7 +505,7 @@ fn request_form(
 }
 
 async fn request_page(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
@@ -536,7 +530,7 @@ async fn request_page(
 }
 
 async fn request_post(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
     form: FormData,
@@ -550,11 +544,11 @@ async fn request_post(
     let topics = state.store.list_topics().await?;
     let values = RequestValues::posted(&form, &topics);
     let exists = state.store.request_of(city.id).await?.is_some();
-    let errors = match values.body(viewer.tr) {
+    let errors = match values.draft(viewer.tr) {
         Err(errors) => errors,
-        Ok(body) => match crate::http::requests::save(&state, &actor, city.id, &body).await {
+        Ok(draft) => match held::save::<SupportRequest>(&state, &actor, city.id, &draft).await {
             Ok(_) => return Ok(see_other(format!("/cities/{}?saved=request", city.id))),
-            Err(e) => FieldErrors::from_api(e)?,
+            Err(e) => FieldErrors::from_app(e, viewer.tr)?,
         },
     };
     Ok(request_form(
@@ -585,7 +579,7 @@ fn retire_page(viewer: &Viewer, city: &City, what: &str) -> Markup {
 
 /// Asks to confirm withdrawing the offer or request.
 async fn retire_confirm(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     raw: &str,
     held: Held,
@@ -597,9 +591,9 @@ async fn retire_confirm(
     Ok(retire_page(viewer, &city, held.name()))
 }
 
-/// Withdraws it through the JSON API's own function.
+/// Withdraws it through the same use-case as the JSON API.
 async fn retire_post(
-    state: &AppState,
+    state: &App,
     viewer: &Viewer,
     raw: &str,
     form: &FormData,
@@ -609,8 +603,8 @@ async fn retire_post(
     let city = load_city(state, raw).await?;
     let actor = viewer.acting_for(city.id)?;
     match held {
-        Held::Offer => crate::http::offers::retire(state, &actor, city.id).await?,
-        Held::Request => crate::http::requests::retire(state, &actor, city.id).await?,
+        Held::Offer => held::retire::<SupportOffer>(state, &actor, city.id).await?,
+        Held::Request => held::retire::<SupportRequest>(state, &actor, city.id).await?,
     }
     Ok(see_other(format!(
         "/cities/{}?saved={}-retired",
@@ -620,7 +614,7 @@ async fn retire_post(
 }
 
 async fn retire_offer_page(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Markup, WebError> {
@@ -628,7 +622,7 @@ async fn retire_offer_page(
 }
 
 async fn retire_offer_post(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
     form: FormData,
@@ -637,7 +631,7 @@ async fn retire_offer_post(
 }
 
 async fn retire_request_page(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
 ) -> Result<Markup, WebError> {
@@ -645,7 +639,7 @@ async fn retire_request_page(
 }
 
 async fn retire_request_post(
-    State(state): State<AppState>,
+    State(state): State<App>,
     viewer: Viewer,
     Path(raw): Path<String>,
     form: FormData,

@@ -71,7 +71,7 @@ impl Service {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let store = db.store.clone();
         tokio::spawn(async move {
-            twinmatch::http::serve(listener, store, async {
+            twinmatch::server::serve(listener, store, async {
                 rx.await.ok();
             })
             .await

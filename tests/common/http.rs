@@ -34,7 +34,7 @@ impl Api {
     pub async fn real(db: TestDb) -> Self {
         super::load_everything(db.store.as_ref()).await;
         Self {
-            app: twinmatch::http::app(db.store.clone()),
+            app: twinmatch::server::app(db.store.clone()),
             db,
         }
     }

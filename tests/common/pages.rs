@@ -68,7 +68,7 @@ impl Page {
 impl Reader {
     pub fn new(store: std::sync::Arc<dyn twinmatch::store::Db>) -> Self {
         Reader {
-            app: twinmatch::http::app(store),
+            app: twinmatch::server::app(store),
             cookies: Vec::new(),
         }
     }

@@ -1,0 +1,202 @@
+//! What every use-case loads before asking the engine: the network with the
+//! ties completed mentorships have made, the pairs in force, the bans, the
+//! pairs of a run. The engine runs off the async threads.
+
+use crate::domain::ProposalStatus;
+use crate::engine::{Network, config_now};
+use crate::graph::PastMentorship;
+use crate::matching::{EngineConfig, Pair};
+use crate::store::{Db, Page, Paging, ProposalQuery, RunQuery, StoreResult, StoredProposal};
+
+use super::{AppError, AppResult};
+
+/// Every item of a paged list, fetched a page of the largest size at a time.
+pub async fn all_pages<T, F, Fut>(mut fetch: F) -> StoreResult<Vec<T>>
+where
+    F: FnMut(Paging) -> Fut,
+    Fut: std::future::Future<Output = StoreResult<Page<T>>>,
+{
+    let mut out = Vec::new();
+    for page in 1.. {
+        let got = fetch(Paging {
+            page,
+            per_page: Paging::MAX_PER_PAGE,
+        })
+        .await?;
+        let done = got.items.len() < Paging::MAX_PER_PAGE as usize;
+        out.extend(got.items);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Every proposal matching `query` (its paging is ignored).
+pub async fn proposals_where(
+    db: &dyn Db,
+    query: ProposalQuery,
+) -> StoreResult<Vec<StoredProposal>> {
+    all_pages(|paging| {
+        let q = ProposalQuery {
+            paging,
+            ..query.clone()
+        };
+        async move { db.list_proposals(&q).await }
+    })
+    .await
+}
+
+/// Every proposal with this status, of this run.
+pub async fn proposals_with(
+    db: &dyn Db,
+    status: Option<ProposalStatus>,
+    run: Option<i64>,
+) -> StoreResult<Vec<StoredProposal>> {
+    proposals_where(
+        db,
+        ProposalQuery {
+            status,
+            run,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+pub(crate) fn pair(p: &StoredProposal) -> Pair {
+    Pair {
+        mentor: p.mentor,
+        applicant: p.applicant,
+    }
+}
+
+/// Runs `f` off the async threads; a panic in the engine is an internal error.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("engine task failed: {e}")))?
+}
+
+/// The network now, with the ties completed mentorships have made.
+pub async fn load_network(db: &dyn Db, config: EngineConfig) -> AppResult<Network> {
+    let snapshot = db.snapshot().await?;
+    let mentorships: Vec<PastMentorship> =
+        proposals_with(db, Some(ProposalStatus::Completed), None)
+            .await?
+            .iter()
+            .filter_map(|p| {
+                let o = p.outcome.as_ref()?;
+                let year = p.updated_at.get(..4)?.parse().ok()?;
+                PastMentorship::new(p.mentor, p.applicant, o.rating, year).ok()
+            })
+            .collect();
+    blocking(move || {
+        Ok(Network::build_with_mentorships(
+            snapshot,
+            &mentorships,
+            config,
+        ))
+    })
+    .await
+}
+
+/// The network with today's default settings.
+pub async fn network_now(db: &dyn Db) -> AppResult<Network> {
+    load_network(db, config_now()).await
+}
+
+/// Runs `f` on the network as it is now, off the async threads.
+pub async fn with_network<T: Send + 'static>(
+    db: &dyn Db,
+    f: impl FnOnce(&Network) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let network = network_now(db).await?;
+    blocking(move || f(&network)).await
+}
+
+/// Pairs in force: accepted by one side or active.
+pub async fn committed_pairs(db: &dyn Db) -> StoreResult<Vec<Pair>> {
+    let mut pairs = Vec::new();
+    for s in ProposalStatus::ALL.iter().filter(|s| s.in_force()) {
+        pairs.extend(proposals_with(db, Some(*s), None).await?.iter().map(pair));
+    }
+    pairs.sort();
+    pairs.dedup();
+    Ok(pairs)
+}
+
+/// Every persistent ban (declined proposals, secretariat exclusions).
+pub async fn banned_pairs(db: &dyn Db) -> StoreResult<Vec<Pair>> {
+    Ok(db
+        .list_bans()
+        .await?
+        .iter()
+        .map(|b| Pair {
+            mentor: b.mentor,
+            applicant: b.applicant,
+        })
+        .collect())
+}
+
+/// The pairs a run put in effect: its proposals (any status) and the
+/// pairs that were already in force when it ran.
+pub async fn pairs_of_run(db: &dyn Db, run: i64) -> AppResult<Vec<Pair>> {
+    let committed: Vec<Pair> =
+        serde_json::from_value(db.get_run(run).await?.summary["committed"].clone())
+            .unwrap_or_default();
+    let mut pairs: Vec<Pair> = proposals_with(db, None, Some(run))
+        .await?
+        .iter()
+        .map(pair)
+        .chain(committed)
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    Ok(pairs)
+}
+
+/// The latest run of all, published or not (the one a new run compares with).
+pub async fn latest_run(db: &dyn Db) -> StoreResult<Option<i64>> {
+    Ok(db
+        .list_runs(RunQuery {
+            published_only: false,
+            paging: Paging {
+                page: 1,
+                per_page: 1,
+            },
+        })
+        .await?
+        .items
+        .first()
+        .map(|r| r.id))
+}
+
+/// Pairs that hold a mentor's slot now: in force, or proposed in the
+/// latest published run. `None` before any run has been published.
+pub async fn current_pairs(db: &dyn Db) -> StoreResult<Option<Vec<Pair>>> {
+    let published = db
+        .list_runs(RunQuery {
+            published_only: true,
+            paging: Paging {
+                page: 1,
+                per_page: 1,
+            },
+        })
+        .await?;
+    let Some(run) = published.items.first() else {
+        return Ok(None);
+    };
+    let mut pairs = committed_pairs(db).await?;
+    pairs.extend(
+        proposals_with(db, Some(ProposalStatus::Proposed), Some(run.id))
+            .await?
+            .iter()
+            .map(pair),
+    );
+    pairs.sort();
+    pairs.dedup();
+    Ok(Some(pairs))
+}

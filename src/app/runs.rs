@@ -1,0 +1,500 @@
+//! Matching rounds: start one (solve the secretariat's parameters on the
+//! network as it is, on top of the pairs in force and every stored ban,
+//! and store its proposals), read them as the reader may, compare two,
+//! and publish one (its proposals go to the cities; the open proposals of
+//! earlier published rounds are superseded through the workflow).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::network::{self, blocking, pair, proposals_where};
+use super::policy::Reader;
+use super::{App, AppError, AppResult};
+use crate::domain::{CityId, MessageCode, ProposalStatus, required_text};
+use crate::engine::Network;
+use crate::matching::assign::AssignError;
+use crate::matching::whatif::{IfRemoved, if_removed};
+use crate::matching::{
+    Mode, Pair, PriorityTiers, Round, RunDiff, RunParams, ScoreWeights, TierRule, diff, run_round,
+};
+use crate::store::{
+    Actor, NewProposal, Override, Page, Paging, ProposalQuery, ProposalUpdate, RunQuery,
+    StoredProposal, StoredRun, Superseded,
+};
+
+/// What the secretariat asks of a round, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct StartRun {
+    pub mode: Mode,
+    pub tiers: PriorityTiers,
+    pub weights: ScoreWeights,
+    pub locks: Vec<Override>,
+    pub bans: Vec<Override>,
+    /// Keep as many pairs of the previous round as possible.
+    pub prefer_previous: bool,
+    /// The round to compare with and prefer.
+    pub previous: Previous,
+    /// Leave out "what removing each proposal would change" (the command
+    /// line's `match`, which stores nothing).
+    pub skip_removals: bool,
+}
+
+/// Which earlier round a new one compares with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Previous {
+    /// The latest stored run, if any.
+    #[default]
+    Latest,
+    /// A stored run.
+    Run(i64),
+    /// Pairs given directly (a round saved by `twinmatch match --out`).
+    Pairs(Vec<Pair>),
+}
+
+/// A mode by name; the refusal names `field`.
+pub fn parse_mode(field: &str, raw: &str) -> AppResult<Mode> {
+    Mode::parse(raw).map_err(|e| {
+        AppError::invalid(
+            field,
+            MessageCode::UnknownMode,
+            vec![("value", raw.into())],
+            e,
+        )
+    })
+}
+
+/// A priority tier by name (`ldc_african`...); the refusal names `field`.
+pub fn parse_tier(field: &str, raw: &str) -> AppResult<TierRule> {
+    serde_json::from_value::<TierRule>(Value::String(raw.to_string())).map_err(|_| {
+        AppError::invalid(
+            field,
+            MessageCode::UnknownTier,
+            vec![("value", raw.into())],
+            format!("'{raw}' is not a tier (ldc_african, ldc, african, ldc_or_african, any)"),
+        )
+    })
+}
+
+/// One lock or ban (`action`) with its reason; the refusal names `field`.
+pub fn parse_override(
+    field: &str,
+    action: &str,
+    mentor: i64,
+    applicant: i64,
+    reason: &str,
+) -> AppResult<Override> {
+    Ok(Override {
+        action: action.to_string(),
+        mentor: CityId(mentor),
+        applicant: CityId(applicant),
+        reason: required_text("reason", reason, 500)
+            .map_err(|e| AppError::at(format!("{field}.reason"), e))?,
+    })
+}
+
+/// Names the field of an engine refusal where one is to blame.
+fn assign_error(e: AssignError, locks: &[Override], bans: &[Override]) -> AppError {
+    let position = |list: &[Override], f: &dyn Fn(&Override) -> bool| list.iter().position(f);
+    let message = e.to_string();
+    let at = |field: String, code: MessageCode, args: Vec<(&'static str, String)>| {
+        AppError::invalid(field, code, args, message.clone())
+    };
+    match &e {
+        AssignError::NotAMentor { city } | AssignError::NotAnApplicant { city } => {
+            let (side, code) = match &e {
+                AssignError::NotAMentor { .. } => ("mentor", MessageCode::LockNotMentor),
+                _ => ("applicant", MessageCode::LockNotApplicant),
+            };
+            let is = |o: &Override| {
+                if side == "mentor" {
+                    o.mentor == *city
+                } else {
+                    o.applicant == *city
+                }
+            };
+            let args = vec![("city", city.to_string())];
+            match (position(locks, &is), position(bans, &is)) {
+                (Some(i), _) => at(format!("locks[{i}].{side}"), code, args),
+                (None, Some(i)) => at(format!("bans[{i}].{side}"), code, args),
+                (None, None) => AppError::Conflict(message),
+            }
+        }
+        AssignError::LockedAndBanned { mentor, applicant }
+        | AssignError::LockNotCandidate {
+            mentor, applicant, ..
+        } => {
+            let code = match &e {
+                AssignError::LockedAndBanned { .. } => MessageCode::LockedAndBanned,
+                _ => MessageCode::LockNotCandidate,
+            };
+            let args = vec![
+                ("mentor", mentor.to_string()),
+                ("applicant", applicant.to_string()),
+            ];
+            match position(locks, &|o| o.mentor == *mentor && o.applicant == *applicant) {
+                Some(i) => at(format!("locks[{i}]"), code, args),
+                None => AppError::Conflict(message),
+            }
+        }
+        AssignError::LocksOverCapacity {
+            mentor, capacity, ..
+        } => at(
+            "locks".into(),
+            MessageCode::LocksOverCapacity,
+            vec![
+                ("mentor", mentor.to_string()),
+                ("capacity", capacity.to_string()),
+            ],
+        ),
+        AssignError::LocksOverRequest {
+            applicant,
+            max_mentors,
+            ..
+        } => at(
+            "locks".into(),
+            MessageCode::LocksOverRequest,
+            vec![
+                ("applicant", applicant.to_string()),
+                ("max", max_mentors.to_string()),
+            ],
+        ),
+        AssignError::TooLarge(_) => AppError::Conflict(message),
+    }
+}
+
+/// A stored proposal with its cities' names, for people to read.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedProposal {
+    #[serde(flatten)]
+    pub proposal: StoredProposal,
+    pub mentor_name: String,
+    pub applicant_name: String,
+}
+
+/// `proposals` with the names `network` knows them by.
+pub fn named(network: &Network, proposals: &[StoredProposal]) -> Vec<NamedProposal> {
+    let name = |c: CityId| network.named(c).map(|n| n.name).unwrap_or_default();
+    proposals
+        .iter()
+        .map(|p| NamedProposal {
+            mentor_name: name(p.mentor),
+            applicant_name: name(p.applicant),
+            proposal: p.clone(),
+        })
+        .collect()
+}
+
+/// Most proposals for which the round is re-solved once each to say what
+/// removing it would change.
+const IF_REMOVED_LIMIT: usize = 500;
+
+/// A round solved as asked, on the network as it is, before it is stored.
+pub struct Solved {
+    pub network: Network,
+    pub round: Round,
+    /// Per proposal, the round re-solved without it.
+    pub removals: Vec<IfRemoved>,
+    pub command: StartRun,
+    pub params: RunParams,
+    pub previous_run: Option<i64>,
+}
+
+impl Solved {
+    /// What the run achieved, as stored in `runs.summary`.
+    pub fn summary(&self) -> Value {
+        let round = &self.round;
+        json!({
+            "applicants": round.coverage.total.applicants,
+            "applicants_covered": round.assignment.applicants_covered,
+            "max_coverable": round.coverage.max_coverable,
+            "pairs": round.assignment.pairs,
+            "committed": round.assignment.committed,
+            "total_score": round.assignment.total_score,
+            "blocking_pairs": round.blocking_pairs,
+            "coverage": round.coverage,
+            "unmatched": round.unmatched,
+            "diff": round.diff,
+            "previous_run": self.previous_run,
+            "if_removed": self.removals,
+        })
+    }
+
+    /// The parameters as run, as stored in `runs.params`.
+    pub fn params_json(&self) -> Value {
+        let c = &self.command;
+        json!({
+            "mode": c.mode, "tiers": c.tiers, "weights": c.weights, "locks": c.locks,
+            "bans": c.bans, "prefer_previous": c.prefer_previous, "previous_run": self.previous_run,
+        })
+    }
+}
+
+/// Solves the round `command` asks for (the engine runs off the async
+/// threads), on top of the pairs in force and every stored ban. The pages'
+/// preview of a default round calls this with `StartRun::default()`.
+pub async fn solve(app: &App, command: &StartRun) -> AppResult<Solved> {
+    let db = app.store.as_ref();
+    command.weights.validate().map_err(|e| {
+        AppError::invalid(
+            "weights",
+            MessageCode::BadWeights,
+            vec![("detail", e.clone())],
+            e,
+        )
+    })?;
+    let previous_run = match &command.previous {
+        Previous::Run(id) => Some(
+            db.get_run(*id)
+                .await
+                .map_err(|_| {
+                    AppError::invalid(
+                        "previous_run",
+                        MessageCode::UnknownRun,
+                        vec![("id", id.to_string())],
+                        format!("run {id} does not exist"),
+                    )
+                })?
+                .id,
+        ),
+        Previous::Latest => network::latest_run(db).await?,
+        Previous::Pairs(_) => None,
+    };
+    let previous = match (&command.previous, previous_run) {
+        (Previous::Pairs(pairs), _) => pairs.clone(),
+        (_, Some(id)) => network::pairs_of_run(db, id).await?,
+        (_, None) => Vec::new(),
+    };
+    let as_pair = |o: &Override| Pair {
+        mentor: o.mentor,
+        applicant: o.applicant,
+    };
+    let mut bans: Vec<Pair> = command.bans.iter().map(as_pair).collect();
+    bans.extend(network::banned_pairs(db).await?);
+    let params = RunParams {
+        mode: command.mode,
+        tiers: command.tiers.clone(),
+        locks: command.locks.iter().map(as_pair).collect(),
+        bans,
+        previous,
+        prefer_previous: command.prefer_previous,
+        committed: network::committed_pairs(db).await?,
+    };
+    let config = crate::matching::EngineConfig {
+        weights: command.weights,
+        ..crate::engine::config_now()
+    };
+    let network = network::load_network(db, config).await?;
+    let (p, c) = (params.clone(), command.clone());
+    let (network, round, removals) = blocking(move || {
+        let started = std::time::Instant::now();
+        let refused = |e| assign_error(e, &c.locks, &c.bans);
+        let round = run_round(&network.market, &p).map_err(refused)?;
+        let removals = if !c.skip_removals && round.assignment.proposals.len() <= IF_REMOVED_LIMIT {
+            if_removed(&network.market, &p, &round.assignment).map_err(refused)?
+        } else {
+            Vec::new()
+        };
+        tracing::info!(
+            mode = ?p.mode,
+            candidates = network.market.candidates.len(),
+            pairs = round.assignment.pairs,
+            seconds = started.elapsed().as_secs_f64(),
+            "run solved"
+        );
+        Ok((network, round, removals))
+    })
+    .await?;
+    Ok(Solved {
+        network,
+        round,
+        removals,
+        command: command.clone(),
+        params,
+        previous_run,
+    })
+}
+
+/// A run made and stored.
+pub struct StartedRun {
+    pub run: StoredRun,
+    pub proposals: Vec<StoredProposal>,
+    pub summary: Value,
+    pub network: Network,
+}
+
+/// Solves the round `command` asks for and stores it: the one way to
+/// start a run, for the JSON API, the round page and the command line.
+pub async fn start(app: &App, actor: &Actor, command: &StartRun) -> AppResult<StartedRun> {
+    let solved = solve(app, command).await?;
+    let summary = solved.summary();
+    let params = solved.params_json();
+    let proposals: Vec<NewProposal> = solved
+        .round
+        .assignment
+        .proposals
+        .iter()
+        .map(|p| NewProposal {
+            mentor: p.mentor,
+            applicant: p.applicant,
+            score: p.score,
+            explanation: serde_json::to_value(&p.pair.explanation).unwrap_or(Value::Null),
+            locked: p.locked,
+        })
+        .collect();
+    let mode_name = serde_json::to_value(command.mode)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    let overrides: Vec<Override> = command.locks.iter().chain(&command.bans).cloned().collect();
+    let (run, stored) = app
+        .store
+        .create_run(actor, &mode_name, &params, &summary, &proposals, &overrides)
+        .await?;
+    Ok(StartedRun {
+        run,
+        proposals: stored,
+        summary,
+        network: solved.network,
+    })
+}
+
+/// One page of the runs `reader` may see, latest first.
+pub async fn list(app: &App, reader: Reader, paging: Paging) -> AppResult<Page<StoredRun>> {
+    Ok(app
+        .store
+        .list_runs(RunQuery {
+            published_only: !reader.sees_drafts(),
+            paging,
+        })
+        .await?)
+}
+
+/// Every run `reader` may see, latest first.
+pub async fn all(app: &App, reader: Reader) -> AppResult<Vec<StoredRun>> {
+    let db = app.store.as_ref();
+    let published_only = !reader.sees_drafts();
+    Ok(network::all_pages(|paging| async move {
+        db.list_runs(RunQuery {
+            published_only,
+            paging,
+        })
+        .await
+    })
+    .await?)
+}
+
+/// Run `id` as `reader` may see it: a draft is unknown to all but the secretariat.
+pub async fn visible(app: &App, reader: Reader, id: i64) -> AppResult<StoredRun> {
+    let run = app.store.get_run(id).await?;
+    if !reader.sees_run(&run) {
+        return Err(AppError::NotFound(format!(
+            "run {id} does not exist or is not published yet"
+        )));
+    }
+    Ok(run)
+}
+
+/// The latest run `reader` may see.
+pub async fn latest_visible(app: &App, reader: Reader) -> AppResult<Option<StoredRun>> {
+    Ok(list(
+        app,
+        reader,
+        Paging {
+            page: 1,
+            per_page: 1,
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .next())
+}
+
+/// Does any run exist, seen or not (a page says "a round is being prepared")?
+pub async fn any_exists(app: &App) -> AppResult<bool> {
+    Ok(network::latest_run(app.store.as_ref()).await?.is_some())
+}
+
+/// The proposals of run `id`, as `reader` may see them.
+pub async fn proposals_of(app: &App, reader: Reader, id: i64) -> AppResult<Vec<StoredProposal>> {
+    visible(app, reader, id).await?;
+    Ok(network::proposals_with(app.store.as_ref(), None, Some(id)).await?)
+}
+
+/// The pairs run `id` kept, added and removed compared with run `against`.
+pub async fn compare(app: &App, reader: Reader, id: i64, against: i64) -> AppResult<RunDiff> {
+    visible(app, reader, id).await?;
+    visible(app, reader, against).await.map_err(|_| {
+        AppError::invalid(
+            "against",
+            MessageCode::UnknownRun,
+            vec![("id", against.to_string())],
+            format!("run {against} does not exist"),
+        )
+    })?;
+    let db = app.store.as_ref();
+    Ok(diff(
+        &network::pairs_of_run(db, against).await?,
+        &network::pairs_of_run(db, id).await?,
+    ))
+}
+
+/// Publishes run `id`: its proposals go to the cities. The open proposals
+/// of earlier published runs are superseded, each through the workflow's
+/// own cancellation and with its audit row, in the same transaction. A run
+/// whose proposals were superseded cannot be published any more.
+pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> {
+    let db = app.store.as_ref();
+    let run = db.get_run(id).await?;
+    if run.published_at.is_some() {
+        return Err(AppError::Conflict(format!("run {id} is already published")));
+    }
+    let own = network::proposals_with(db, Some(ProposalStatus::Cancelled), Some(id)).await?;
+    if own.iter().any(is_superseded) {
+        return Err(AppError::Conflict(format!(
+            "run {id} was superseded by a later published run: start a new run instead"
+        )));
+    }
+    let open = proposals_where(
+        db,
+        ProposalQuery {
+            status: Some(ProposalStatus::Proposed),
+            published_only: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let reason = format!("{SUPERSEDED_BY} {id}");
+    let superseded = open
+        .iter()
+        .filter(|p| p.run_id != id)
+        .map(|p| {
+            let next = p.state.cancel().map_err(|e| {
+                AppError::Internal(format!("proposal {} cannot be superseded: {e}", p.id))
+            })?;
+            Ok(Superseded {
+                proposal: p.id,
+                version: p.version,
+                update: ProposalUpdate {
+                    reason: Some(reason.clone()),
+                    ..ProposalUpdate::to(next)
+                },
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(db.publish_run(actor, id, &superseded).await?)
+}
+
+/// The reason a superseded proposal carries, before the run's id.
+const SUPERSEDED_BY: &str = "superseded by run";
+
+fn is_superseded(p: &StoredProposal) -> bool {
+    p.reason
+        .as_deref()
+        .is_some_and(|r| r.starts_with(SUPERSEDED_BY))
+}
+
+/// The pairs of a stored run's proposals.
+pub fn pairs_of(proposals: &[StoredProposal]) -> Vec<Pair> {
+    proposals.iter().map(pair).collect()
+}
