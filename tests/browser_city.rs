@@ -141,3 +141,30 @@ async fn a_member_corrects_an_invalid_offer_and_saves_it() {
     assert_eq!(offer.capacity.get(), 4);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_french_reader_reads_the_offer_forms_refusal_in_french() {
+    let service = Service::real().await;
+    let (member, _) = cities(&service).await;
+    let token = service.token(Role::City(member)).await;
+    let Some(browser) = Browser::open(&service).await else {
+        return;
+    };
+    browser.sign_in(&token).await;
+    browser
+        .goto(&format!("/language?to=fr&back=/cities/{member}/offer"))
+        .await;
+    assert_eq!(browser.path().await, format!("/cities/{member}/offer"));
+    browser.fill("#field-capacity", "25").await;
+    browser.click("main form button[type=submit]").await;
+    let message = browser.text("#field-capacity-error").await;
+    assert!(
+        message.contains("Une ville mentor accompagne de 1 à 20 villes à la fois (et non 25)"),
+        "{message}"
+    );
+    assert!(!message.contains("is not a capacity"), "{message}");
+    browser
+        .check_page("the offer form refused, in French")
+        .await;
+    browser.close().await;
+}
