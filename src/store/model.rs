@@ -19,6 +19,26 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The same page with each item turned into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
+    /// The same page with each item turned into another, or the first error.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        })
+    }
+
     /// One page of a list already in memory.
     pub fn of(items: Vec<T>, paging: Paging) -> Self {
         let total = items.len() as i64;

@@ -46,6 +46,32 @@ macro_rules! sql_store {
         };
 
         impl $store {
+            /// One page of rows: `filters` pushes the FROM and WHERE that the
+            /// count and the page share, `order` the ORDER BY; both run in one
+            /// read so the total and the items agree.
+            pub(crate) async fn paged<R>(
+                &self,
+                select: &str,
+                filters: &(dyn Fn(&mut QueryBuilder<$db>) + Sync),
+                order: &str,
+                paging: $crate::store::Paging,
+            ) -> StoreResult<Page<R>>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let mut tx = self.pool.begin().await?;
+                let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
+                filters(&mut count);
+                let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
+                let mut qb = QueryBuilder::<$db>::new(select);
+                filters(&mut qb);
+                qb.push(" ").push(order);
+                qb.push(" LIMIT ").push_bind(i64::from(paging.per_page));
+                qb.push(" OFFSET ").push_bind(paging.offset());
+                let items = qb.build_query_as::<R>().fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
+            }
             /// Id of the city with this key, or its alias; inserts nothing.
             async fn city_id_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -470,28 +496,16 @@ macro_rules! sql_store {
             }
 
             async fn list_cities(&self, q: &CityQuery) -> StoreResult<Page<City>> {
-                let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                Self::push_city_filters(&mut count, q);
-                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-
-                let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CITY_COLUMNS}"));
-                Self::push_city_filters(&mut qb, q);
                 let dir = if q.descending { "DESC" } else { "ASC" };
-                qb.push(match q.sort {
-                    CitySort::Name => format!(" ORDER BY c.name_key {dir}, c.id {dir}"),
-                    CitySort::Id => format!(" ORDER BY c.id {dir}"),
-                    CitySort::Country => format!(" ORDER BY c.country_code {dir}, c.name_key {dir}, c.id {dir}"),
-                });
-                qb.push(" LIMIT ").push_bind(i64::from(q.paging.per_page));
-                qb.push(" OFFSET ").push_bind(q.paging.offset());
-                let items = qb
-                    .build_query_as::<CityRow>()
-                    .fetch_all(&self.pool)
+                let order = match q.sort {
+                    CitySort::Name => format!("ORDER BY c.name_key {dir}, c.id {dir}"),
+                    CitySort::Id => format!("ORDER BY c.id {dir}"),
+                    CitySort::Country => format!("ORDER BY c.country_code {dir}, c.name_key {dir}, c.id {dir}"),
+                };
+                let filters = |qb: &mut QueryBuilder<$db>| Self::push_city_filters(qb, q);
+                self.paged::<CityRow>(&format!("SELECT {CITY_COLUMNS}"), &filters, &order, q.paging)
                     .await?
-                    .into_iter()
-                    .map(CityRow::into_domain)
-                    .collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                    .try_map(CityRow::into_domain)
             }
 
             async fn get_city(&self, id: CityId) -> StoreResult<City> {
@@ -504,24 +518,14 @@ macro_rules! sql_store {
             }
 
             async fn list_twin_links(&self, q: &LinkQuery) -> StoreResult<Page<LinkView>> {
-                let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                Self::push_link_filters(&mut count, q);
-                let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-                let mut qb = QueryBuilder::<$db>::new(format!(
+                let select = format!(
                     "SELECT {LINK_COLUMNS}, ca.name AS name_a, ca.country_code AS country_a, \
                      cb.name AS name_b, cb.country_code AS country_b"
-                ));
-                Self::push_link_filters(&mut qb, q);
-                qb.push(" ORDER BY l.id LIMIT ").push_bind(i64::from(q.paging.per_page));
-                qb.push(" OFFSET ").push_bind(q.paging.offset());
-                let items = qb
-                    .build_query_as::<LinkViewRow>()
-                    .fetch_all(&self.pool)
+                );
+                let filters = |qb: &mut QueryBuilder<$db>| Self::push_link_filters(qb, q);
+                self.paged::<LinkViewRow>(&select, &filters, "ORDER BY l.id", q.paging)
                     .await?
-                    .into_iter()
-                    .map(LinkViewRow::into_domain)
-                    .collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                    .try_map(LinkViewRow::into_domain)
             }
 
             async fn memberships_of(&self, city: CityId) -> StoreResult<Vec<ClusterMembership>> {

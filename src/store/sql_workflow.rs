@@ -635,21 +635,10 @@ macro_rules! sql_workflow {
                             qb.push(" AND published_at IS NOT NULL");
                         }
                     };
-                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                    filters(&mut count);
-                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-                    let mut qb = QueryBuilder::<$db>::new(format!("SELECT {RUN_COLUMNS}"));
-                    filters(&mut qb);
-                    qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(q.paging.per_page));
-                    qb.push(" OFFSET ").push_bind(q.paging.offset());
-                    let items = qb
-                        .build_query_as::<RunRow>()
-                        .fetch_all(&self.pool)
+                    Ok(self
+                        .paged::<RunRow>(&format!("SELECT {RUN_COLUMNS}"), &filters, "ORDER BY id DESC", q.paging)
                         .await?
-                        .into_iter()
-                        .map(RunRow::into_run)
-                        .collect();
-                    Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                        .map(RunRow::into_run))
                 }
 
                 async fn publish_run(&self, actor: &Actor, id: i64, superseded: &[Superseded]) -> StoreResult<StoredRun> {
@@ -704,21 +693,10 @@ macro_rules! sql_workflow {
                 }
 
                 async fn list_proposals(&self, q: &ProposalQuery) -> StoreResult<Page<StoredProposal>> {
-                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                    Self::push_proposal_filters(&mut count, q);
-                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-                    let mut qb = QueryBuilder::<$db>::new(format!("SELECT {PROPOSAL_COLUMNS}"));
-                    Self::push_proposal_filters(&mut qb, q);
-                    qb.push(" ORDER BY p.id LIMIT ").push_bind(i64::from(q.paging.per_page));
-                    qb.push(" OFFSET ").push_bind(q.paging.offset());
-                    let items = qb
-                        .build_query_as::<ProposalRow>()
-                        .fetch_all(&self.pool)
+                    let filters = |qb: &mut QueryBuilder<$db>| Self::push_proposal_filters(qb, q);
+                    self.paged::<ProposalRow>(&format!("SELECT {PROPOSAL_COLUMNS}"), &filters, "ORDER BY p.id", q.paging)
                         .await?
-                        .into_iter()
-                        .map(ProposalRow::into_proposal)
-                        .collect::<StoreResult<Vec<_>>>()?;
-                    Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                        .try_map(ProposalRow::into_proposal)
                 }
 
                 async fn update_proposal(
@@ -947,21 +925,10 @@ macro_rules! sql_workflow {
                             qb.push(" AND kind = ").push_bind(k.name());
                         }
                     };
-                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                    filters(&mut count);
-                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-                    let mut qb = QueryBuilder::<$db>::new("SELECT id, city_id, topic_id, kind, year, level, source");
-                    filters(&mut qb);
-                    qb.push(" ORDER BY id LIMIT ").push_bind(i64::from(q.paging.per_page));
-                    qb.push(" OFFSET ").push_bind(q.paging.offset());
-                    let items = qb
-                        .build_query_as::<EvidenceRow>()
-                        .fetch_all(&self.pool)
+                    let select = "SELECT id, city_id, topic_id, kind, year, level, source";
+                    self.paged::<EvidenceRow>(select, &filters, "ORDER BY id", q.paging)
                         .await?
-                        .into_iter()
-                        .map(EvidenceRow::into_domain)
-                        .collect::<StoreResult<Vec<_>>>()?;
-                    Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                        .try_map(EvidenceRow::into_domain)
                 }
 
                 async fn create_evidence(&self, actor: &Actor, e: &Evidence) -> StoreResult<Evidence> {
@@ -1095,38 +1062,25 @@ macro_rules! sql_workflow {
                             qb.push(" AND kind = ").push_bind(k.clone());
                         }
                     };
-                    let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                    filters(&mut count);
-                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-                    let mut qb = QueryBuilder::<$db>::new(
-                        "SELECT id, at, token_id, role, actor_city, kind, entity_id, action, city_id, before, after, reason",
-                    );
-                    filters(&mut qb);
-                    qb.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(q.paging.per_page));
-                    qb.push(" OFFSET ").push_bind(q.paging.offset());
                     type Row = (
                         i64, String, Option<i64>, String, Option<i64>, String, String, String, Option<i64>,
                         Option<String>, Option<String>, Option<String>,
                     );
-                    let rows: Vec<Row> = qb.build_query_as().fetch_all(&self.pool).await?;
-                    let items = rows
-                        .into_iter()
-                        .map(|r| AuditEntry {
-                            id: r.0,
-                            at: r.1,
-                            token_id: r.2,
-                            role: r.3,
-                            actor_city: r.4.map(CityId),
-                            kind: r.5,
-                            entity_id: r.6,
-                            action: r.7,
-                            city: r.8.map(CityId),
-                            before: parse_json(r.9),
-                            after: parse_json(r.10),
-                            reason: r.11,
-                        })
-                        .collect();
-                    Ok(Page { items, total, page: q.paging.page, per_page: q.paging.per_page })
+                    let select = "SELECT id, at, token_id, role, actor_city, kind, entity_id, action, city_id, before, after, reason";
+                    Ok(self.paged::<Row>(select, &filters, "ORDER BY id DESC", q.paging).await?.map(|r| AuditEntry {
+                        id: r.0,
+                        at: r.1,
+                        token_id: r.2,
+                        role: r.3,
+                        actor_city: r.4.map(CityId),
+                        kind: r.5,
+                        entity_id: r.6,
+                        action: r.7,
+                        city: r.8.map(CityId),
+                        before: parse_json(r.9),
+                        after: parse_json(r.10),
+                        reason: r.11,
+                    }))
                 }
             }
         }
