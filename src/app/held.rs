@@ -343,11 +343,6 @@ pub async fn retire<H: Holding>(app: &App, actor: &Actor, city: CityId) -> AppRe
     Ok(H::retire(app.store.as_ref(), actor, city).await?)
 }
 
-/// `city`'s `H`, if it holds one.
-pub async fn of<H: Holding>(app: &App, city: CityId) -> AppResult<Option<H>> {
-    Ok(H::of(app.store.as_ref(), city).await?)
-}
-
 /// The `H` with this id.
 pub async fn find<H: Holding>(app: &App, id: i64) -> AppResult<H> {
     H::all(app.store.as_ref())

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::network::{self, blocking, pair, proposals_where};
+use super::network::{self, blocking, proposals_where};
 use super::policy::Reader;
 use super::{App, AppError, AppResult};
 use crate::domain::{CityId, MessageCode, ProposalStatus, required_text};
@@ -492,9 +492,4 @@ fn is_superseded(p: &StoredProposal) -> bool {
     p.reason
         .as_deref()
         .is_some_and(|r| r.starts_with(SUPERSEDED_BY))
-}
-
-/// The pairs of a stored run's proposals.
-pub fn pairs_of(proposals: &[StoredProposal]) -> Vec<Pair> {
-    proposals.iter().map(pair).collect()
 }

@@ -501,14 +501,11 @@ async fn create(
         };
         match started {
             Ok(started) => return Ok(see_other(format!("/rounds/{}?created=1", started.run.id))),
-            Err(e @ AppError::Invalid { .. }) => {
-                let AppError::Invalid { field, .. } = &e else {
-                    unreachable!()
-                };
-                errors.add(run_field(field), message(tr, &e));
-            }
             Err(AppError::Conflict(m)) => errors.add("mode", m),
-            Err(other) => return Err(other.into()),
+            Err(e) => match &e {
+                AppError::Invalid { field, .. } => errors.add(run_field(field), message(tr, &e)),
+                _ => return Err(e.into()),
+            },
         }
     }
     let network = network_now(state.store.as_ref()).await?;
