@@ -99,12 +99,9 @@ async fn a_round_locked_and_run_again_shows_its_reason_and_the_diff() {
         let proposals = twinmatch::app::network::pairs_of_run(db.store.as_ref(), first)
             .await
             .unwrap();
+        assert_eq!(run.summary.pairs, proposals.len());
         assert_eq!(
-            run.summary["pairs"].as_u64().unwrap() as usize,
-            proposals.len()
-        );
-        assert_eq!(
-            run.summary["if_removed"].as_array().unwrap().len(),
+            run.summary.if_removed.len(),
             proposals.len(),
             "every proposal says what removing it would change"
         );
@@ -166,10 +163,7 @@ async fn a_round_locked_and_run_again_shows_its_reason_and_the_diff() {
         );
         assert!(text.contains("Locked"));
         let run = db.store.get_run(second).await.unwrap();
-        assert_eq!(
-            run.params["locks"][0]["reason"],
-            "agreed at the regional meeting"
-        );
+        assert_eq!(run.params.locks[0].reason, "agreed at the regional meeting");
     }
 }
 

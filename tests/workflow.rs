@@ -649,3 +649,70 @@ async fn publishing_supersedes_only_open_proposals_of_earlier_published_runs_eac
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_of_one_offer_make_one_and_lists_never_fail_meanwhile() {
+    for db in common::every_backend().await {
+        eprintln!("concurrent offers on {:?}", db.store.backend());
+        concurrent_offers(std::sync::Arc::new(Api::real(db).await)).await;
+    }
+}
+
+async fn concurrent_offers(api: std::sync::Arc<Api>) {
+    let sec = api.token(Role::Secretariat).await;
+    let members = api
+        .get("/api/cities?status=member&per_page=500", None)
+        .await
+        .body;
+    let offers = api.get("/api/offers?per_page=500", None).await.body;
+    let offering: Vec<i64> = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["city"].as_i64().unwrap())
+        .collect();
+    let city = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .find(|id| !offering.contains(id))
+        .expect("a member without an offer");
+    let body = json!({"city": city, "topics": ["plan"], "capacity": 2, "languages": ["en"], "modalities": ["training"]});
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (api, sec, body) = (api.clone(), sec.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                api.post("/api/offers", Some(&sec), body).await.status
+            } else {
+                api.get("/api/offers?per_page=500", None).await.status
+            }
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let count = |s: StatusCode| statuses.iter().filter(|x| **x == s).count();
+    assert_eq!(
+        (
+            count(StatusCode::CREATED),
+            count(StatusCode::CONFLICT),
+            count(StatusCode::OK)
+        ),
+        (1, 11, 12),
+        "one create wins, the others are told the offer exists, and every list answers: {statuses:?}"
+    );
+    let audit = api
+        .get(&format!("/api/audit?city={city}&kind=offer"), Some(&sec))
+        .await
+        .body;
+    let creates = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "create")
+        .count();
+    assert_eq!(creates, 1, "one creation in the audit log");
+}

@@ -8,17 +8,17 @@ use chrono::NaiveDate;
 
 use super::{App, AppError, AppResult};
 use crate::domain::{
-    Capacity, City, CityId, CityStatus, Language, MessageCode, Modality, Need, Priority,
+    Capacity, City, CityId, CityStatus, Held, Language, MessageCode, Modality, Need, Priority,
     SupportOffer, SupportRequest, Topic, TopicId, parse_date,
 };
-use crate::store::{Actor, Db, Page, Paging, StoreError, StoreResult};
+use crate::store::{Actor, Db, Expect, Page, Paging, StoreError, StoreResult};
 
 /// Where the API and the pages write: written down once per resource.
 const SOURCE: &str = "entered through the API";
 
 /// A resource a city holds at most one of.
 #[async_trait]
-pub trait Holding: Sized + Clone + Send + Sync + 'static {
+pub trait Holding: Held + Send + Sync + 'static {
     /// What a face parsed from a body or a form (names still unresolved).
     type Draft: Send + Sync;
     /// "offer" or "request", in messages.
@@ -26,8 +26,6 @@ pub trait Holding: Sized + Clone + Send + Sync + 'static {
     /// Its collection in the API, for the messages that point there.
     const ROUTE: &'static str;
 
-    fn id(&self) -> i64;
-    fn city(&self) -> CityId;
     /// The topics and languages the list filters look at.
     fn topics(&self) -> Vec<TopicId>;
     fn languages(&self) -> &[Language];
@@ -40,7 +38,7 @@ pub trait Holding: Sized + Clone + Send + Sync + 'static {
 
     async fn of(db: &dyn Db, city: CityId) -> StoreResult<Option<Self>>;
     async fn all(db: &dyn Db) -> StoreResult<Vec<Self>>;
-    async fn put(db: &dyn Db, actor: &Actor, held: &Self) -> StoreResult<Self>;
+    async fn put(db: &dyn Db, actor: &Actor, held: &Self, expect: Expect) -> StoreResult<Self>;
     async fn retire(db: &dyn Db, actor: &Actor, city: CityId) -> StoreResult<()>;
 }
 
@@ -121,12 +119,6 @@ impl Holding for SupportOffer {
     const NAME: &'static str = "offer";
     const ROUTE: &'static str = "/api/offers";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn city(&self) -> CityId {
-        self.city
-    }
     fn topics(&self) -> Vec<TopicId> {
         self.topics.clone()
     }
@@ -174,8 +166,8 @@ impl Holding for SupportOffer {
     async fn all(db: &dyn Db) -> StoreResult<Vec<Self>> {
         db.list_offers().await
     }
-    async fn put(db: &dyn Db, actor: &Actor, held: &Self) -> StoreResult<Self> {
-        db.put_offer(actor, held).await
+    async fn put(db: &dyn Db, actor: &Actor, held: &Self, expect: Expect) -> StoreResult<Self> {
+        db.put_offer(actor, held, expect).await
     }
     async fn retire(db: &dyn Db, actor: &Actor, city: CityId) -> StoreResult<()> {
         db.retire_offer(actor, city).await
@@ -188,12 +180,6 @@ impl Holding for SupportRequest {
     const NAME: &'static str = "request";
     const ROUTE: &'static str = "/api/requests";
 
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn city(&self) -> CityId {
-        self.city
-    }
     fn topics(&self) -> Vec<TopicId> {
         self.needs.iter().map(|n| n.topic).collect()
     }
@@ -245,8 +231,8 @@ impl Holding for SupportRequest {
     async fn all(db: &dyn Db) -> StoreResult<Vec<Self>> {
         db.list_requests().await
     }
-    async fn put(db: &dyn Db, actor: &Actor, held: &Self) -> StoreResult<Self> {
-        db.put_request(actor, held).await
+    async fn put(db: &dyn Db, actor: &Actor, held: &Self, expect: Expect) -> StoreResult<Self> {
+        db.put_request(actor, held, expect).await
     }
     async fn retire(db: &dyn Db, actor: &Actor, city: CityId) -> StoreResult<()> {
         db.retire_request(actor, city).await
@@ -270,7 +256,8 @@ async fn check_holder<H: Holding>(app: &App, city: CityId) -> AppResult<City> {
     Ok(c)
 }
 
-/// Creates `city`'s `H` from `draft`: the city may hold one and has none.
+/// Creates `city`'s `H` from `draft`: the city may hold one and has none
+/// (checked in the write's own transaction).
 pub async fn create<H: Holding>(
     app: &App,
     actor: &Actor,
@@ -278,17 +265,19 @@ pub async fn create<H: Holding>(
     draft: &H::Draft,
 ) -> AppResult<H> {
     check_holder::<H>(app, city).await?;
-    if H::of(app.store.as_ref(), city).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "city {city} already has {} {}: replace it with PUT {}/{{id}}",
-            article(H::NAME),
-            H::NAME,
-            H::ROUTE
-        )));
-    }
     let topics = app.store.list_topics().await?;
     let held = H::build(draft, &topics, city, 0)?;
-    Ok(H::put(app.store.as_ref(), actor, &held).await?)
+    H::put(app.store.as_ref(), actor, &held, Expect::New)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::Conflict(format!(
+                "city {city} already has {} {}: replace it with PUT {}/{{id}}",
+                article(H::NAME),
+                H::NAME,
+                H::ROUTE
+            )),
+            other => other.into(),
+        })
 }
 
 fn article(noun: &str) -> &'static str {
@@ -322,7 +311,7 @@ pub async fn replace<H: Holding>(
     }
     let topics = app.store.list_topics().await?;
     let held = H::build(draft, &topics, current.city(), current.id())?;
-    Ok(H::put(app.store.as_ref(), actor, &held).await?)
+    Ok(H::put(app.store.as_ref(), actor, &held, Expect::Id(current.id())).await?)
 }
 
 /// Creates or replaces `city`'s `H`: what the pages save.

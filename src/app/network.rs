@@ -144,9 +144,7 @@ pub async fn banned_pairs(db: &dyn Db) -> StoreResult<Vec<Pair>> {
 /// The pairs a run put in effect: its proposals (any status) and the
 /// pairs that were already in force when it ran.
 pub async fn pairs_of_run(db: &dyn Db, run: i64) -> AppResult<Vec<Pair>> {
-    let committed: Vec<Pair> =
-        serde_json::from_value(db.get_run(run).await?.summary["committed"].clone())
-            .unwrap_or_default();
+    let committed = db.get_run(run).await?.summary.committed;
     let mut pairs: Vec<Pair> = proposals_with(db, None, Some(run))
         .await?
         .iter()

@@ -54,8 +54,8 @@ mod tests {
             created_at: "2026-01-01T00:00:00Z".into(),
             created_by: None,
             mode: "coverage".into(),
-            params: serde_json::Value::Null,
-            summary: serde_json::Value::Null,
+            params: Default::default(),
+            summary: Default::default(),
             published_at: published.then(|| "2026-01-02T00:00:00Z".into()),
         }
     }

@@ -310,13 +310,9 @@ pub async fn cancel(app: &App, actor: &Actor, id: i64, c: &Cancel) -> AppResult<
 
 /// The topics a proposal matched, from its stored explanation.
 fn matched_topics(p: &StoredProposal) -> Vec<crate::domain::TopicId> {
-    p.explanation["matched_topics"]
-        .as_array()
-        .map(|ts| {
-            ts.iter()
-                .filter_map(|t| t["topic"].as_i64())
-                .map(crate::domain::TopicId)
-                .collect()
-        })
-        .unwrap_or_default()
+    p.explanation
+        .matched_topics
+        .iter()
+        .map(|t| t.topic)
+        .collect()
 }

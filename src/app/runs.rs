@@ -5,7 +5,7 @@
 //! earlier published rounds are superseded through the workflow).
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::network::{self, blocking, proposals_where};
 use super::policy::Reader;
@@ -19,7 +19,7 @@ use crate::matching::{
 };
 use crate::store::{
     Actor, NewProposal, Override, Page, Paging, ProposalQuery, ProposalUpdate, RunQuery,
-    StoredProposal, StoredRun, Superseded,
+    RunSettings, RunSummary, StoredProposal, StoredRun, Superseded,
 };
 
 /// What the secretariat asks of a round, parsed.
@@ -201,31 +201,36 @@ pub struct Solved {
 
 impl Solved {
     /// What the run achieved, as stored in `runs.summary`.
-    pub fn summary(&self) -> Value {
+    pub fn summary(&self) -> RunSummary {
         let round = &self.round;
-        json!({
-            "applicants": round.coverage.total.applicants,
-            "applicants_covered": round.assignment.applicants_covered,
-            "max_coverable": round.coverage.max_coverable,
-            "pairs": round.assignment.pairs,
-            "committed": round.assignment.committed,
-            "total_score": round.assignment.total_score,
-            "blocking_pairs": round.blocking_pairs,
-            "coverage": round.coverage,
-            "unmatched": round.unmatched,
-            "diff": round.diff,
-            "previous_run": self.previous_run,
-            "if_removed": self.removals,
-        })
+        RunSummary {
+            applicants: round.coverage.total.applicants,
+            applicants_covered: round.assignment.applicants_covered,
+            max_coverable: round.coverage.max_coverable,
+            pairs: round.assignment.pairs,
+            committed: round.assignment.committed.clone(),
+            total_score: round.assignment.total_score,
+            blocking_pairs: round.blocking_pairs,
+            coverage: round.coverage.clone(),
+            unmatched: round.unmatched.clone(),
+            diff: round.diff.clone(),
+            previous_run: self.previous_run,
+            if_removed: self.removals.clone(),
+        }
     }
 
     /// The parameters as run, as stored in `runs.params`.
-    pub fn params_json(&self) -> Value {
+    pub fn settings(&self) -> RunSettings {
         let c = &self.command;
-        json!({
-            "mode": c.mode, "tiers": c.tiers, "weights": c.weights, "locks": c.locks,
-            "bans": c.bans, "prefer_previous": c.prefer_previous, "previous_run": self.previous_run,
-        })
+        RunSettings {
+            mode: c.mode,
+            tiers: c.tiers.clone(),
+            weights: c.weights,
+            locks: c.locks.clone(),
+            bans: c.bans.clone(),
+            prefer_previous: c.prefer_previous,
+            previous_run: self.previous_run,
+        }
     }
 }
 
@@ -318,7 +323,7 @@ pub async fn solve(app: &App, command: &StartRun) -> AppResult<Solved> {
 pub struct StartedRun {
     pub run: StoredRun,
     pub proposals: Vec<StoredProposal>,
-    pub summary: Value,
+    pub summary: RunSummary,
     pub network: Network,
 }
 
@@ -327,7 +332,7 @@ pub struct StartedRun {
 pub async fn start(app: &App, actor: &Actor, command: &StartRun) -> AppResult<StartedRun> {
     let solved = solve(app, command).await?;
     let summary = solved.summary();
-    let params = solved.params_json();
+    let params = solved.settings();
     let proposals: Vec<NewProposal> = solved
         .round
         .assignment
@@ -337,7 +342,7 @@ pub async fn start(app: &App, actor: &Actor, command: &StartRun) -> AppResult<St
             mentor: p.mentor,
             applicant: p.applicant,
             score: p.score,
-            explanation: serde_json::to_value(&p.pair.explanation).unwrap_or(Value::Null),
+            explanation: p.pair.explanation.clone(),
             locked: p.locked,
         })
         .collect();

@@ -2,10 +2,10 @@
 //! reader may see, and mentor load.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::policy::Reader;
 use super::{App, AppResult, runs};
+use crate::matching::report::CoverageRow;
 use crate::store::{MentorLoad, Paging, RunQuery, Stats, StoredRun};
 
 /// What `/api/stats` answers.
@@ -15,7 +15,7 @@ pub struct StatsView {
     pub counts: Stats,
     pub runs: i64,
     /// Coverage of the latest run (null before the first run).
-    pub coverage: Value,
+    pub coverage: Option<RunCoverage>,
     pub mentor_load: Vec<MentorLoad>,
 }
 
@@ -35,7 +35,7 @@ pub async fn stats(app: &App, reader: Reader) -> AppResult<StatsView> {
     let coverage = runs::latest_visible(app, reader)
         .await?
         .as_ref()
-        .map_or(Value::Null, coverage_of);
+        .map(coverage_of);
     Ok(StatsView {
         counts: db.stats().await?,
         runs: all.total,
@@ -44,21 +44,33 @@ pub async fn stats(app: &App, reader: Reader) -> AppResult<StatsView> {
     })
 }
 
-/// The coverage a run's summary holds, with the run's id and state.
-pub fn coverage_of(run: &StoredRun) -> Value {
-    let mut coverage = coverage_in(&run.summary);
-    coverage["run"] = json!(run.id);
-    coverage["published"] = json!(run.published_at.is_some());
-    coverage
+/// The coverage of a run as `/api/stats` shows it: the summary's
+/// coverage without the tiers, with the run's id and state.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RunCoverage {
+    pub run: i64,
+    pub published: bool,
+    #[schema(value_type = Object)]
+    pub total: CoverageRow,
+    pub max_coverable: usize,
+    #[schema(value_type = Vec<Object>)]
+    pub by_region: Vec<CoverageRow>,
+    #[schema(value_type = Vec<Object>)]
+    pub by_ldc: Vec<CoverageRow>,
+    #[schema(value_type = Vec<Object>)]
+    pub by_african: Vec<CoverageRow>,
 }
 
-/// The coverage part of a run's summary (stored, or of a round not stored).
-pub fn coverage_in(summary: &Value) -> Value {
-    json!({
-        "total": summary["coverage"]["total"],
-        "max_coverable": summary["coverage"]["max_coverable"],
-        "by_region": summary["coverage"]["by_region"],
-        "by_ldc": summary["coverage"]["by_ldc"],
-        "by_african": summary["coverage"]["by_african"],
-    })
+/// The coverage a run's summary holds, with the run's id and state.
+pub fn coverage_of(run: &StoredRun) -> RunCoverage {
+    let c = &run.summary.coverage;
+    RunCoverage {
+        run: run.id,
+        published: run.published_at.is_some(),
+        total: c.total.clone(),
+        max_coverable: c.max_coverable,
+        by_region: c.by_region.clone(),
+        by_ldc: c.by_ldc.clone(),
+        by_african: c.by_african.clone(),
+    }
 }

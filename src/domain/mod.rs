@@ -25,7 +25,9 @@ pub use error::{DomainError, MessageArgs, MessageCode};
 pub use evidence::{ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, Period};
 pub use link::{LinkKind, TwinLink};
 pub use network::Snapshot;
-pub use support::{Capacity, Modality, Need, Priority, SupportOffer, SupportRequest, parse_date};
+pub use support::{
+    Capacity, Held, Modality, Need, Priority, SupportOffer, SupportRequest, parse_date,
+};
 pub use topic::{Topic, TopicId, TopicKind, TopicSlug};
 pub use workflow::{Forbidden, Outcome, ProposalState, ProposalStatus, Side};
 

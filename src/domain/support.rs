@@ -4,7 +4,19 @@ use serde::Serialize;
 use super::{CityId, DomainError, Language, MessageCode, TopicId};
 
 /// How support is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Modality {
     ExchangeVisit,
@@ -166,6 +178,33 @@ pub fn parse_date(field: &'static str, raw: &str) -> Result<NaiveDate, DomainErr
         )
     })
 }
+
+/// What a city holds one of at most: its support offer, its support
+/// request.
+pub trait Held: Clone {
+    fn id(&self) -> i64;
+    fn city(&self) -> CityId;
+    /// The same, stored under `id`.
+    fn with_id(&self, id: i64) -> Self;
+}
+
+macro_rules! held {
+    ($($t:ident),*) => {$(
+        impl Held for $t {
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn city(&self) -> CityId {
+                self.city
+            }
+            fn with_id(&self, id: i64) -> Self {
+                Self { id, ..self.clone() }
+            }
+        }
+    )*};
+}
+
+held!(SupportOffer, SupportRequest);
 
 impl SupportOffer {
     #[allow(clippy::too_many_arguments)]

@@ -33,7 +33,7 @@ use super::{NetworkGraph, Relation};
 use crate::domain::CityId;
 
 /// One hop of a trust path: `from` can introduce `to` through `relation`.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Hop {
     pub from: CityId,
     pub to: CityId,
@@ -43,7 +43,7 @@ pub struct Hop {
 
 /// A simple path between two cities and its trust, the product of its hops'
 /// trusts. Part of the public JSON contract (`twinmatch path FROM TO`).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct TrustPath {
     pub trust: f64,
     pub hops: Vec<Hop>,

@@ -128,7 +128,7 @@ impl TrustModel {
 /// Serialised with a `type` tag (`twin_link`, `shared_cluster`,
 /// `past_mentorship`); `type` rather than `kind` because a twin link has a
 /// `kind` of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Relation {
     /// A twin link of the snapshot.

@@ -46,13 +46,7 @@ impl OfferBody {
     get,
     path = "/api/offers",
     tag = "offers",
-    params(
-        ("city" = Option<i64>, Query, description = "City id"),
-        ("topic" = Option<String>, Query, description = "A topic's slug or name"),
-        ("language" = Option<crate::domain::Language>, Query, description = "An ISO 639-1 code (or English, French, Arabic, Portuguese, Spanish)"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
-    ),
+    params(support::HeldListQuery),
     responses(
         (status = 200, description = "One page of offers", body = Page<SupportOffer>),
         (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
@@ -74,12 +68,8 @@ async fn list_offers(
     request_body = OfferBody,
     responses(
         (status = 201, description = "The offer, created", body = SupportOffer),
-        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
-        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
-        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
         (status = 409, description = "The city already has an offer", body = crate::http::openapi::ErrorBody),
-        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
-        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+        support::HeldWriteRefusals,
     ),
 )]
 async fn create_offer(
@@ -115,12 +105,8 @@ async fn get_offer(State(app): State<App>, Id(id): Id) -> Result<Json<SupportOff
     request_body = OfferBody,
     responses(
         (status = 200, description = "The offer, replaced", body = SupportOffer),
-        (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
-        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
-        (status = 403, description = "An observer token, or the token of another city", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such offer", body = crate::http::openapi::ErrorBody),
-        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
-        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+        support::HeldWriteRefusals,
     ),
 )]
 async fn replace_offer(

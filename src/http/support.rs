@@ -1,9 +1,58 @@
 //! What the offer and request routes share: the list filters of the query
-//! string.
+//! string, the handlers' bodies, and the parts of their documentation that
+//! are the same for both.
 
-use super::{ApiError, Params};
-use crate::app::held::{HeldFilter, topic_id};
+use axum::Json;
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use super::openapi::ErrorBody;
+use super::{ApiError, App, Caller, Params};
+use crate::app::held::{self, HeldFilter, Holding, topic_id};
 use crate::domain::{CityId, Language, Topic};
+use crate::store::Page;
+
+/// The query of `GET /api/offers` and `GET /api/requests`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: `held_filter` reads the query
+pub struct HeldListQuery {
+    /// City id
+    city: Option<i64>,
+    /// A topic's slug or name
+    topic: Option<String>,
+    /// An ISO 639-1 code (or English, French, Arabic, Portuguese, Spanish)
+    language: Option<crate::domain::Language>,
+    /// Page number, from 1 (default 1)
+    page: Option<u32>,
+    /// Items per page, 1 to 500 (default 50)
+    per_page: Option<u32>,
+}
+
+/// What a write of an offer or a request may be refused with.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // documentation only: `ApiError` answers these
+pub enum HeldWriteRefusals {
+    #[response(
+        status = 400,
+        description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)"
+    )]
+    Invalid(ErrorBody),
+    #[response(status = 401, description = "No token, or an unknown or revoked one")]
+    Unauthorized(ErrorBody),
+    #[response(
+        status = 403,
+        description = "An observer token, or the token of another city"
+    )]
+    Forbidden(ErrorBody),
+    #[response(status = 413, description = "The body is larger than 256 KiB")]
+    TooLarge(ErrorBody),
+    #[response(
+        status = 415,
+        description = "The body is not sent as `application/json`"
+    )]
+    NotJson(ErrorBody),
+}
 
 /// The filters of `GET /api/offers` and `GET /api/requests`.
 pub fn held_filter(params: &Params, topics: &[Topic]) -> Result<HeldFilter, ApiError> {
@@ -16,14 +65,6 @@ pub fn held_filter(params: &Params, topics: &[Topic]) -> Result<HeldFilter, ApiE
         language: params.parse("language", Language::parse)?,
     })
 }
-
-use axum::Json;
-use axum::http::StatusCode;
-use serde::Serialize;
-
-use super::{App, Caller};
-use crate::app::held::{self, Holding};
-use crate::store::Page;
 
 /// One page of the `H`s the query's filters keep.
 pub async fn list<H: Holding + Serialize>(

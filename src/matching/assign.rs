@@ -58,6 +58,17 @@ pub enum TierRule {
 }
 
 impl TierRule {
+    /// Its name in JSON and in forms.
+    pub fn name(self) -> &'static str {
+        match self {
+            TierRule::LdcAfrican => "ldc_african",
+            TierRule::Ldc => "ldc",
+            TierRule::African => "african",
+            TierRule::LdcOrAfrican => "ldc_or_african",
+            TierRule::Any => "any",
+        }
+    }
+
     fn holds(self, ldc: bool, african: bool) -> bool {
         match self {
             TierRule::LdcAfrican => ldc && african,
@@ -466,7 +477,7 @@ pub fn assignment_of(market: &Market, params: &RunParams, mut chosen: Vec<usize>
 }
 
 /// Pairs kept, added and removed between two runs.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct RunDiff {
     pub kept: Vec<Pair>,
     pub added: Vec<Pair>,

@@ -19,7 +19,7 @@ use crate::domain::{CityId, Language};
 /// How many of an applicant's best candidates are tried for the smallest change.
 pub const WHAT_IF_CANDIDATES: usize = 5;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Holder {
     pub applicant: CityId,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct Holder {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct FullCandidate {
     pub mentor: CityId,
     pub name: String,
@@ -38,7 +38,7 @@ pub struct FullCandidate {
     pub holders: Vec<Holder>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Reason {
     /// No mentor offers any of the applicant's languages.
@@ -54,7 +54,7 @@ pub enum Reason {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SmallestChange {
     pub mentor: CityId,
     pub name: String,
@@ -66,7 +66,7 @@ pub struct SmallestChange {
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Unmatched {
     pub applicant: CityId,
     pub name: String,

@@ -47,7 +47,7 @@ impl Default for EvidenceWeights {
 }
 
 /// One piece of evidence and what it gave.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Contribution {
     pub evidence_id: i64,
     pub kind: EvidenceKind,
@@ -58,7 +58,7 @@ pub struct Contribution {
 }
 
 /// A derived expertise score with its explanation.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Expertise {
     pub topic: TopicId,
     /// In [0, 1).

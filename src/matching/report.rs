@@ -10,7 +10,7 @@ use super::flow;
 use super::score::Market;
 use crate::domain::CityId;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CoverageRow {
     pub group: String,
     pub applicants: usize,
@@ -20,7 +20,7 @@ pub struct CoverageRow {
     pub pairs: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Coverage {
     pub total: CoverageRow,
     /// The most applicants any assignment could cover (same locks and bans).

@@ -146,7 +146,18 @@ pub struct Applicant {
     pub request: SupportRequest,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentName {
     TopicFit,
@@ -155,7 +166,19 @@ pub enum ComponentName {
     RegionalProximity,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+impl ComponentName {
+    /// Its name in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            ComponentName::TopicFit => "topic_fit",
+            ComponentName::ExistingTies => "existing_ties",
+            ComponentName::ModalityFit => "modality_fit",
+            ComponentName::RegionalProximity => "regional_proximity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Component {
     pub name: ComponentName,
     pub points: i64,
@@ -165,7 +188,7 @@ pub struct Component {
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct TopicMatch {
     pub topic: TopicId,
     pub slug: String,
@@ -174,7 +197,7 @@ pub struct TopicMatch {
 }
 
 /// Why a score is what it is.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Explanation {
     /// Sum exactly to the score.
     pub components: Vec<Component>,

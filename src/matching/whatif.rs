@@ -13,7 +13,7 @@ use super::score::Market;
 use crate::domain::CityId;
 
 /// A round's answer to "what if this proposal were removed?".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct IfRemoved {
     pub mentor: CityId,
     pub applicant: CityId,

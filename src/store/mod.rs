@@ -1,8 +1,8 @@
 //! Persistence: the [`Store`] trait, its SQLite and PostgreSQL
 //! implementations (chosen from the URL scheme), and the CSV import.
 //!
-//! Both backends share their SQL through the `sql_store!` macro in
-//! [`sql`]: the statements are portable (`$n` parameters, `ON CONFLICT`,
+//! Both backends share their SQL through the `sql_backend!` macro in
+//! [`sql`], one file per aggregate: the statements are portable (`$n` parameters, `ON CONFLICT`,
 //! `RETURNING`), the schemas live in `migrations/sqlite` and
 //! `migrations/postgres`, and the one contract test runs on both.
 
@@ -10,9 +10,7 @@ pub mod import;
 mod model;
 pub(crate) mod rows;
 #[macro_use]
-mod sql;
-#[macro_use]
-pub(crate) mod sql_workflow;
+pub(crate) mod sql;
 mod postgres;
 mod sqlite;
 pub mod workflow;
@@ -30,9 +28,15 @@ pub use sqlite::SqliteStore;
 pub use workflow::*;
 
 /// The whole database: the network and the service's own records.
-pub trait Db: Store + WorkflowStore {}
+pub trait Db:
+    Store + TokenStore + HeldStore + RunStore + ProposalStore + EditStore + AuditStore
+{
+}
 
-impl<T: Store + WorkflowStore> Db for T {}
+impl<T> Db for T where
+    T: Store + TokenStore + HeldStore + RunStore + ProposalStore + EditStore + AuditStore
+{
+}
 
 /// Small semantic errors; sqlx errors are converted in one place ([`sql`]).
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::{
     CityId, CityName, CityStatus, ClusterRole, Country, CountryCode, EvidenceFact, Language,
-    LinkKind, Need, Period, Region, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
+    LinkKind, Period, Region, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
 };
 
 /// One page of a list, with what a client needs to fetch the next.
@@ -256,8 +256,4 @@ pub struct ImportApplied {
     pub requests: u64,
     /// Rows already in the database.
     pub already_present: u64,
-}
-
-pub(crate) fn need_topics(needs: &[Need]) -> impl Iterator<Item = (TopicId, u8)> + '_ {
-    needs.iter().map(|n| (n.topic, n.priority.get()))
 }

@@ -9,6 +9,10 @@ pub struct PgStore {
 impl PgStore {
     const BACKEND: crate::store::Backend = crate::store::Backend::Postgres;
     const BEGIN_WRITE: &'static str = "BEGIN";
+    /// A read of one snapshot across its statements.
+    const BEGIN_READ: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    /// What locks a row read inside a write until the transaction ends.
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
 
     /// Connects and applies `migrations/postgres`.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
@@ -18,5 +22,4 @@ impl PgStore {
     }
 }
 
-sql_store!(PgStore, sqlx::Postgres);
-sql_workflow!(PgStore, sqlx::Postgres);
+sql_backend!(PgStore, sqlx::Postgres);

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{StoreError, StoreResult};
+use super::{StoreError, StoreResult, StoredProposal, StoredRun, TokenInfo};
 use crate::domain::{
     City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode,
-    DomainError, Evidence, EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Period,
-    Priority, Region, SupportOffer, SupportRequest, Topic, TopicId, TopicKind, TopicSlug, TwinLink,
-    parse_list,
+    DomainError, Evidence, EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Outcome,
+    Period, Priority, ProposalState, ProposalStatus, Region, Role, SupportOffer, SupportRequest,
+    Topic, TopicId, TopicKind, TopicSlug, TwinLink, parse_list,
 };
 
 fn corrupt(table: &str, id: impl std::fmt::Display) -> impl FnOnce(DomainError) -> StoreError {
@@ -49,6 +49,8 @@ impl CountryRow {
         .map_err(err)
     }
 }
+
+pub const TOPIC_COLUMNS: &str = "id, slug, name, kind, stage, retired, aliases";
 
 #[derive(sqlx::FromRow)]
 pub struct TopicRow {
@@ -172,6 +174,9 @@ impl LinkViewRow {
     }
 }
 
+pub const MEMBERSHIP_COLUMNS: &str =
+    "id, city_id, topic_id, role, period_start, period_end, source";
+
 #[derive(sqlx::FromRow)]
 pub struct MembershipRow {
     pub id: i64,
@@ -199,6 +204,8 @@ impl MembershipRow {
         .map_err(err)
     }
 }
+
+pub const EVIDENCE_COLUMNS: &str = "id, city_id, topic_id, kind, year, level, source";
 
 #[derive(sqlx::FromRow)]
 pub struct EvidenceRow {
@@ -342,4 +349,121 @@ pub fn group_topics(rows: Vec<TopicLinkRow>) -> BTreeMap<i64, Vec<TopicLinkRow>>
         map.entry(r.owner_id).or_default().push(r);
     }
     map
+}
+
+fn role_of(name: &str, city: Option<i64>) -> StoreResult<Role> {
+    Role::parse(name, city.map(CityId))
+        .map_err(|e| StoreError::Other(format!("corrupt token row: {e}")))
+}
+
+/// A JSON column read back into its type.
+fn from_json<T: serde::de::DeserializeOwned>(table: &str, id: i64, raw: &str) -> StoreResult<T> {
+    serde_json::from_str(raw)
+        .map_err(|e| StoreError::Other(format!("corrupt row in {table} {id}: {e}")))
+}
+
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub role: String,
+    pub city_id: Option<i64>,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+impl TokenRow {
+    pub fn into_info(self) -> StoreResult<TokenInfo> {
+        Ok(TokenInfo {
+            id: self.id,
+            role: role_of(&self.role, self.city_id)?,
+            label: self.label,
+            created_at: self.created_at,
+            revoked_at: self.revoked_at,
+        })
+    }
+}
+
+pub const TOKEN_COLUMNS: &str = "id, role, city_id, label, created_at, revoked_at";
+
+#[derive(sqlx::FromRow)]
+pub struct RunRow {
+    pub id: i64,
+    pub created_at: String,
+    pub created_by: Option<i64>,
+    pub mode: String,
+    pub params: String,
+    pub summary: String,
+    pub published_at: Option<String>,
+}
+
+impl RunRow {
+    pub fn into_run(self) -> StoreResult<StoredRun> {
+        Ok(StoredRun {
+            params: from_json("runs", self.id, &self.params)?,
+            summary: from_json("runs", self.id, &self.summary)?,
+            id: self.id,
+            created_at: self.created_at,
+            created_by: self.created_by,
+            mode: self.mode,
+            published_at: self.published_at,
+        })
+    }
+}
+
+pub const RUN_COLUMNS: &str = "id, created_at, created_by, mode, params, summary, published_at";
+
+#[derive(sqlx::FromRow)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub run_id: i64,
+    pub mentor_id: i64,
+    pub applicant_id: i64,
+    pub score: i64,
+    pub explanation: String,
+    pub locked: bool,
+    pub status: String,
+    pub mentor_accepted: bool,
+    pub applicant_accepted: bool,
+    pub reason: Option<String>,
+    pub rating: Option<i64>,
+    pub report: Option<String>,
+    pub version: i64,
+    pub updated_at: String,
+}
+
+pub const PROPOSAL_COLUMNS: &str = "p.id, p.run_id, p.mentor_id, p.applicant_id, p.score, p.explanation, p.locked, \
+    p.status, p.mentor_accepted, p.applicant_accepted, p.reason, p.rating, p.report, p.version, p.updated_at";
+
+impl ProposalRow {
+    pub fn into_proposal(self) -> StoreResult<StoredProposal> {
+        let corrupt = corrupt("proposals", self.id);
+        let (status, outcome) = (|| {
+            let status = ProposalStatus::parse(&self.status)?;
+            let outcome = match (self.rating, &self.report) {
+                (Some(r), Some(t)) => Some(Outcome::parse(r, t)?),
+                _ => None,
+            };
+            Ok((status, outcome))
+        })()
+        .map_err(corrupt)?;
+        Ok(StoredProposal {
+            explanation: from_json("proposals", self.id, &self.explanation)?,
+            id: self.id,
+            run_id: self.run_id,
+            mentor: CityId(self.mentor_id),
+            applicant: CityId(self.applicant_id),
+            score: self.score,
+            locked: self.locked,
+            state: ProposalState {
+                status,
+                mentor_accepted: self.mentor_accepted,
+                applicant_accepted: self.applicant_accepted,
+            },
+            reason: self.reason,
+            outcome,
+            version: self.version,
+            updated_at: self.updated_at,
+        })
+    }
 }

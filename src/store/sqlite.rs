@@ -13,6 +13,10 @@ impl SqliteStore {
     /// reads first fails with SQLITE_BUSY when another writer got there
     /// between its read and its write, instead of waiting its turn.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    /// A read of one snapshot across its statements.
+    const BEGIN_READ: &'static str = "BEGIN";
+    /// What locks a row read inside a write until the transaction ends.
+    const FOR_UPDATE: &'static str = "";
 
     /// Opens `sqlite://FILE` (or `sqlite::memory:`), creating the file if
     /// needed, and applies `migrations/sqlite`.
@@ -33,5 +37,4 @@ impl SqliteStore {
     }
 }
 
-sql_store!(SqliteStore, sqlx::Sqlite);
-sql_workflow!(SqliteStore, sqlx::Sqlite);
+sql_backend!(SqliteStore, sqlx::Sqlite);

@@ -4,7 +4,7 @@
 //! in the same transaction.
 
 use async_trait::async_trait;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{Page, Paging, StoreResult};
@@ -12,6 +12,11 @@ use crate::domain::{
     City, CityId, ClusterMembership, Evidence, EvidenceKind, Outcome, ProposalState,
     ProposalStatus, Role, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
 };
+use crate::matching::assign::{Mode, Pair, PriorityTiers, RunDiff, TierRule};
+use crate::matching::diagnose::Unmatched;
+use crate::matching::report::Coverage;
+use crate::matching::score::{Explanation, ScoreWeights};
+use crate::matching::whatif::IfRemoved;
 
 #[derive(Debug, Clone, Default)]
 pub struct EvidenceQuery {
@@ -69,7 +74,9 @@ pub struct AuditQuery {
     pub paging: Paging,
 }
 
-/// One change to record.
+/// One change to record: built with [`Change::new`], then what it was
+/// [`before`](Change::before), what it became [`after`](Change::after) and
+/// [`why`](Change::because).
 #[derive(Debug, Clone)]
 pub struct Change<'a> {
     pub kind: &'static str,
@@ -81,19 +88,93 @@ pub struct Change<'a> {
     pub reason: Option<&'a str>,
 }
 
+impl<'a> Change<'a> {
+    /// `action` on the `kind` with this id, about `city` (if any).
+    pub fn new(
+        kind: &'static str,
+        entity_id: impl ToString,
+        action: &'static str,
+        city: Option<CityId>,
+    ) -> Self {
+        Self {
+            kind,
+            entity_id: entity_id.to_string(),
+            action,
+            city,
+            before: None,
+            after: None,
+            reason: None,
+        }
+    }
+
+    pub fn before(self, value: &impl Serialize) -> Self {
+        Self {
+            before: serde_json::to_value(value).ok(),
+            ..self
+        }
+    }
+
+    pub fn after(self, value: &impl Serialize) -> Self {
+        Self {
+            after: serde_json::to_value(value).ok(),
+            ..self
+        }
+    }
+
+    pub fn because(self, reason: Option<&'a str>) -> Self {
+        Self { reason, ..self }
+    }
+}
+
+/// The parameters a run was made with, as stored in `runs.params`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunSettings {
+    pub mode: Mode,
+    #[schema(value_type = Vec<TierRule>)]
+    pub tiers: PriorityTiers,
+    pub weights: ScoreWeights,
+    #[schema(value_type = Vec<Object>)]
+    pub locks: Vec<Override>,
+    #[schema(value_type = Vec<Object>)]
+    pub bans: Vec<Override>,
+    pub prefer_previous: bool,
+    pub previous_run: Option<i64>,
+}
+
+/// What a run achieved, as stored in `runs.summary`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RunSummary {
+    pub applicants: usize,
+    pub applicants_covered: usize,
+    /// The most applicants any assignment could cover (same locks and bans).
+    pub max_coverable: usize,
+    pub pairs: usize,
+    /// Pairs in force before the run (accepted or active proposals).
+    pub committed: Vec<Pair>,
+    pub total_score: i64,
+    /// Candidate pairs that would both rather be together (0 in stable mode).
+    pub blocking_pairs: usize,
+    #[schema(value_type = Object)]
+    pub coverage: Coverage,
+    #[schema(value_type = Vec<Object>)]
+    pub unmatched: Vec<Unmatched>,
+    #[schema(value_type = Option<Object>)]
+    pub diff: Option<RunDiff>,
+    pub previous_run: Option<i64>,
+    /// Per proposal, what removing it would change (empty when skipped).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub if_removed: Vec<IfRemoved>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredRun {
     pub id: i64,
     pub created_at: String,
     pub created_by: Option<i64>,
     pub mode: String,
-    /// The parameters as run: mode, tiers, weights, locks, bans,
-    /// prefer_previous, previous_run.
-    pub params: Value,
-    /// What the run achieved: applicants, applicants_covered, max_coverable,
-    /// pairs, committed, total_score, blocking_pairs, coverage, unmatched,
-    /// diff, previous_run.
-    pub summary: Value,
+    pub params: RunSettings,
+    pub summary: RunSummary,
     pub published_at: Option<String>,
 }
 
@@ -102,7 +183,7 @@ pub struct NewProposal {
     pub mentor: CityId,
     pub applicant: CityId,
     pub score: i64,
-    pub explanation: Value,
+    pub explanation: Explanation,
     pub locked: bool,
 }
 
@@ -113,8 +194,7 @@ pub struct StoredProposal {
     pub mentor: CityId,
     pub applicant: CityId,
     pub score: i64,
-    #[schema(value_type = crate::matching::score::Explanation)]
-    pub explanation: Value,
+    pub explanation: Explanation,
     pub locked: bool,
     #[serde(flatten)]
     pub state: ProposalState,
@@ -205,8 +285,18 @@ pub struct MentorLoad {
     pub all_runs: i64,
 }
 
+/// What a write of a held resource expects to find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// None yet (a Conflict otherwise).
+    New,
+    /// The one with this id (NotFound otherwise: withdrawn meanwhile).
+    Id(i64),
+}
+
+/// API tokens and the web sessions opened with them.
 #[async_trait]
-pub trait WorkflowStore: Send + Sync {
+pub trait TokenStore: Send + Sync {
     async fn create_token(
         &self,
         actor: &Actor,
@@ -217,6 +307,7 @@ pub trait WorkflowStore: Send + Sync {
     /// A live (not revoked) token by the hash of its secret.
     async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenInfo>>;
     async fn list_tokens(&self) -> StoreResult<Vec<TokenInfo>>;
+    /// Revokes a live token; the last live secretariat token is a Conflict.
     async fn revoke_token(&self, actor: &Actor, id: i64) -> StoreResult<TokenInfo>;
 
     /// Opens a web session for a live token until `expires_at` (RFC 3339).
@@ -230,24 +321,39 @@ pub trait WorkflowStore: Send + Sync {
     async fn session_token(&self, session_hash: &str) -> StoreResult<Option<TokenInfo>>;
     /// Ends a session (and sweeps expired ones); ending an unknown one is no error.
     async fn end_session(&self, session_hash: &str) -> StoreResult<()>;
+}
 
-    /// Creates or replaces the offer of `offer.city`.
-    async fn put_offer(&self, actor: &Actor, offer: &SupportOffer) -> StoreResult<SupportOffer>;
+/// The writes of what cities hold (their reads are in [`Store`](super::Store)).
+#[async_trait]
+pub trait HeldStore: Send + Sync {
+    /// Creates or replaces the offer of `offer.city`, as `expect` says.
+    async fn put_offer(
+        &self,
+        actor: &Actor,
+        offer: &SupportOffer,
+        expect: Expect,
+    ) -> StoreResult<SupportOffer>;
     async fn retire_offer(&self, actor: &Actor, city: CityId) -> StoreResult<()>;
-    /// Creates or replaces the request of `request.city` (a partner city becomes an applicant).
+    /// Creates or replaces the request of `request.city`, as `expect` says
+    /// (a partner city becomes an applicant).
     async fn put_request(
         &self,
         actor: &Actor,
         request: &SupportRequest,
+        expect: Expect,
     ) -> StoreResult<SupportRequest>;
     async fn retire_request(&self, actor: &Actor, city: CityId) -> StoreResult<()>;
+}
 
+/// Matching runs.
+#[async_trait]
+pub trait RunStore: Send + Sync {
     async fn create_run(
         &self,
         actor: &Actor,
         mode: &str,
-        params: &Value,
-        summary: &Value,
+        params: &RunSettings,
+        summary: &RunSummary,
         proposals: &[NewProposal],
         overrides: &[Override],
     ) -> StoreResult<(StoredRun, Vec<StoredProposal>)>;
@@ -261,7 +367,11 @@ pub trait WorkflowStore: Send + Sync {
         id: i64,
         superseded: &[Superseded],
     ) -> StoreResult<StoredRun>;
+}
 
+/// Proposals, the bans their declines leave, and mentors' loads.
+#[async_trait]
+pub trait ProposalStore: Send + Sync {
     async fn get_proposal(&self, id: i64) -> StoreResult<StoredProposal>;
     async fn list_proposals(&self, query: &ProposalQuery) -> StoreResult<Page<StoredProposal>>;
     /// Moves a proposal to `update.state` if its version is still
@@ -277,7 +387,12 @@ pub trait WorkflowStore: Send + Sync {
     ) -> StoreResult<StoredProposal>;
 
     async fn list_bans(&self) -> StoreResult<Vec<Ban>>;
+    async fn mentor_loads(&self) -> StoreResult<Vec<MentorLoad>>;
+}
 
+/// The secretariat's edits of the network.
+#[async_trait]
+pub trait EditStore: Send + Sync {
     /// Adds a city (its languages default to the country's when empty).
     async fn create_city(&self, actor: &Actor, city: &City) -> StoreResult<City>;
     /// Replaces a city's editable fields (name, status, languages, population).
@@ -305,6 +420,10 @@ pub trait WorkflowStore: Send + Sync {
     async fn create_topic(&self, actor: &Actor, topic: &Topic) -> StoreResult<Topic>;
     /// Renames a topic, changes its aliases, retires or revives it.
     async fn update_topic(&self, actor: &Actor, topic: &Topic) -> StoreResult<Topic>;
-    async fn mentor_loads(&self) -> StoreResult<Vec<MentorLoad>>;
+}
+
+/// The audit trail every write adds to.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
     async fn list_audit(&self, query: &AuditQuery) -> StoreResult<Page<AuditEntry>>;
 }

@@ -9,7 +9,6 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use maud::{Markup, html};
-use serde_json::Value;
 
 use super::coverage_chart::group_label;
 use super::error::{WebError, encode};
@@ -20,6 +19,7 @@ use super::layout;
 use super::session::Viewer;
 use crate::app::App;
 use crate::domain::{CityId, ProposalStatus, Region};
+use crate::matching::diagnose::{Reason, Unmatched};
 use crate::store::{CityQuery, CitySort, Paging};
 
 pub const PER_PAGE: usize = 50;
@@ -85,7 +85,7 @@ pub enum Status {
     NoRound,
     Covered(Vec<ProposalStatus>),
     /// Left out, with the reason the round gives (if it considered it).
-    NotCovered(Option<Value>),
+    NotCovered(Option<Unmatched>),
 }
 
 fn status_tag(tr: Tr, s: ProposalStatus) -> Markup {
@@ -99,37 +99,35 @@ fn status_tag(tr: Tr, s: ProposalStatus) -> Markup {
 }
 
 /// An engine reason (see `matching::diagnose::Reason`) in the reader's language.
-pub fn reason_text(tr: Tr, unmatched: &Value) -> String {
-    let reason = &unmatched["reason"];
-    let n = |k: &str| reason[k].as_u64().unwrap_or(0);
-    let mut text = match reason["code"].as_str().unwrap_or("") {
-        "no_shared_language" => {
-            let langs: Vec<&str> = reason["languages"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|l| l.as_str()).collect())
-                .unwrap_or_default();
+pub fn reason_text(tr: Tr, unmatched: &Unmatched) -> String {
+    let mut text = match &unmatched.reason {
+        Reason::NoSharedLanguage { languages } => {
+            let langs: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
             tr.f(
                 "applicants.reason_no_shared_language",
                 &[("languages", &langs.join(", "))],
             )
         }
-        "no_topic_offered" => tr.f(
+        Reason::NoTopicOffered {
+            mentors_sharing_a_language,
+        } => tr.f(
             "applicants.reason_no_topic_offered",
-            &[("n", &n("mentors_sharing_a_language"))],
+            &[("n", mentors_sharing_a_language)],
         ),
-        "all_candidates_banned" => tr.f(
+        Reason::AllCandidatesBanned { candidates } => tr.f(
             "applicants.reason_all_candidates_banned",
-            &[("n", &n("candidates"))],
+            &[("n", candidates)],
         ),
-        "candidates_full" => tr.f(
-            "applicants.reason_candidates_full",
-            &[("n", &n("candidates"))],
-        ),
-        _ => tr.t("applicants.reason_unknown").to_string(),
+        Reason::CandidatesFull { candidates, .. } => {
+            tr.f("applicants.reason_candidates_full", &[("n", candidates)])
+        }
     };
-    if let Some(change) = unmatched["smallest_change"]["description"].as_str() {
+    if let Some(change) = &unmatched.smallest_change {
         text.push(' ');
-        text.push_str(&tr.f("applicants.smallest_change", &[("change", &change)]));
+        text.push_str(&tr.f(
+            "applicants.smallest_change",
+            &[("change", &change.description)],
+        ));
     }
     text
 }
@@ -184,7 +182,7 @@ async fn applicants(
         .collect();
     let run = latest::run(&state, &viewer).await?;
     let mut proposals: BTreeMap<CityId, Vec<ProposalStatus>> = BTreeMap::new();
-    let mut unmatched: BTreeMap<i64, Value> = BTreeMap::new();
+    let mut unmatched: BTreeMap<CityId, Unmatched> = BTreeMap::new();
     if let Some(run) = &run {
         for p in crate::app::network::proposals_with(db, None, Some(run.id)).await? {
             proposals
@@ -192,15 +190,11 @@ async fn applicants(
                 .or_default()
                 .push(p.state.status);
         }
-        for pair in run.summary["committed"].as_array().into_iter().flatten() {
-            if let Some(a) = pair["applicant"].as_i64() {
-                proposals.entry(CityId(a)).or_default();
-            }
+        for pair in &run.summary.committed {
+            proposals.entry(pair.applicant).or_default();
         }
-        for u in run.summary["unmatched"].as_array().into_iter().flatten() {
-            if let Some(a) = u["applicant"].as_i64() {
-                unmatched.insert(a, u.clone());
-            }
+        for u in &run.summary.unmatched {
+            unmatched.insert(u.applicant, u.clone());
         }
     }
     let status_of = |id: CityId| -> Status {
@@ -211,7 +205,7 @@ async fn applicants(
         } else if let Some(list) = proposals.get(&id) {
             Status::Covered(list.clone())
         } else {
-            Status::NotCovered(unmatched.get(&id.0).cloned())
+            Status::NotCovered(unmatched.get(&id).cloned())
         }
     };
     let topic_filter = topics

@@ -144,13 +144,9 @@ fn coverage_section(viewer: &Viewer, c: &Coverage) -> Markup {
                 }
             }
         }
-        @if let Some(total) = &c.total {
-            p class="body" {
-                (tr.f("overview.coverage_total", &[("covered", &total.covered), ("applicants", &total.applicants), ("pairs", &total.pairs)]))
-                @if let Some(max) = c.max_coverable {
-                    " " (tr.f("overview.coverage_max", &[("max", &max)]))
-                }
-            }
+        p class="body" {
+            (tr.f("overview.coverage_total", &[("covered", &c.total.covered), ("applicants", &c.total.applicants), ("pairs", &c.total.pairs)]))
+            " " (tr.f("overview.coverage_max", &[("max", &c.max_coverable)]))
         }
         div class="grid grid-2" {
             div {

@@ -3,11 +3,13 @@
 //! and why an applicant was left unmatched.
 
 use maud::{Markup, html};
-use serde_json::Value;
 
 use super::i18n::Tr;
 use crate::domain::{CityId, ProposalStatus};
 use crate::engine::Network;
+use crate::graph::{Relation, TrustPath};
+use crate::matching::diagnose::Reason;
+use crate::matching::score::{ComponentName, Explanation};
 use crate::store::StoredProposal;
 
 /// "Name, CC" linking to the city's page.
@@ -39,53 +41,43 @@ pub fn status_tag(tr: Tr, p: &StoredProposal) -> Markup {
     html! { strong class={ "tag " (colour) } { (tr.t(key)) } }
 }
 
-pub fn relation(tr: Tr, r: &Value) -> String {
-    match r["type"].as_str() {
-        Some("twin_link") => tr.f(
+pub fn relation(tr: Tr, r: &Relation) -> String {
+    match r {
+        Relation::TwinLink { kind, .. } => tr.f(
             "proposals.relation_twin_link",
-            &[("kind", &r["kind"].as_str().unwrap_or("").replace('_', " "))],
+            &[("kind", &kind.name().replace('_', " "))],
         ),
-        Some("shared_cluster") => tr.t("proposals.relation_shared_cluster").to_string(),
-        Some("past_mentorship") => tr.f(
+        Relation::SharedCluster { .. } => tr.t("proposals.relation_shared_cluster").to_string(),
+        Relation::PastMentorship { rating, year } => tr.f(
             "proposals.relation_past_mentorship",
-            &[
-                ("year", &r["year"].as_i64().unwrap_or_default()),
-                ("rating", &r["rating"].as_i64().unwrap_or_default()),
-            ],
+            &[("year", year), ("rating", rating)],
         ),
-        _ => String::new(),
     }
 }
 
-pub fn component_name(tr: Tr, name: &str) -> String {
+pub fn component_name(tr: Tr, name: ComponentName) -> &'static str {
     match name {
-        "topic_fit" => tr.t("proposals.component_topic_fit").to_string(),
-        "existing_ties" => tr.t("proposals.component_existing_ties").to_string(),
-        "modality_fit" => tr.t("proposals.component_modality_fit").to_string(),
-        "regional_proximity" => tr.t("proposals.component_regional_proximity").to_string(),
-        other => other.replace('_', " "),
+        ComponentName::TopicFit => tr.t("proposals.component_topic_fit"),
+        ComponentName::ExistingTies => tr.t("proposals.component_existing_ties"),
+        ComponentName::ModalityFit => tr.t("proposals.component_modality_fit"),
+        ComponentName::RegionalProximity => tr.t("proposals.component_regional_proximity"),
     }
 }
 
 /// One small bar per score component (points out of its weight), with the
 /// numbers in text: the bar is never the only cue.
-pub fn score_bars(tr: Tr, explanation: &Value) -> Markup {
-    let components = explanation["components"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+pub fn score_bars(tr: Tr, explanation: &Explanation) -> Markup {
     html! {
         ul class="score-bars" {
-            @for c in &components {
-                @let points = c["points"].as_i64().unwrap_or(0);
-                @let weight = c["weight"].as_i64().unwrap_or(0).max(1);
-                @let percent = (points.clamp(0, weight) * 100) / weight;
+            @for c in &explanation.components {
+                @let weight = c.weight.max(1);
+                @let percent = (c.points.clamp(0, weight) * 100) / weight;
                 li class="score-bar" {
-                    span class="score-bar-label" { (component_name(tr, c["name"].as_str().unwrap_or_default())) }
+                    span class="score-bar-label" { (component_name(tr, c.name)) }
                     span class="bars" aria-hidden="true" {
-                        span class={ "bar bar-" (c["name"].as_str().unwrap_or_default()) } style={ "width:" (percent) "%" } {}
+                        span class={ "bar bar-" (c.name.name()) } style={ "width:" (percent) "%" } {}
                     }
-                    span class="score-bar-points" { (points) " / " (weight) }
+                    span class="score-bar-points" { (c.points) " / " (weight) }
                 }
             }
         }
@@ -93,8 +85,8 @@ pub fn score_bars(tr: Tr, explanation: &Value) -> Markup {
 }
 
 /// "A —twin link→ B —shared cluster→ C", or that there is no tie.
-pub fn path_of(tr: Tr, network: &Network, tie: &Value) -> Markup {
-    let hops = tie["hops"].as_array().cloned().unwrap_or_default();
+pub fn path_of(tr: Tr, network: &Network, tie: Option<&TrustPath>) -> Markup {
+    let hops = tie.map_or(&[][..], |t| &t.hops);
     html! {
         @if hops.is_empty() {
             span class="secondary" { (tr.t("path.none")) }
@@ -102,11 +94,11 @@ pub fn path_of(tr: Tr, network: &Network, tie: &Value) -> Markup {
             ol class="path" {
                 @for (i, hop) in hops.iter().enumerate() {
                     @if i == 0 {
-                        li { (city_link(network, CityId(hop["from"].as_i64().unwrap_or_default()))) }
+                        li { (city_link(network, hop.from)) }
                     }
                     li {
-                        span class="path-tie" { "(" (relation(tr, &hop["relation"])) ")" }
-                        " " (city_link(network, CityId(hop["to"].as_i64().unwrap_or_default())))
+                        span class="path-tie" { "(" (relation(tr, &hop.relation)) ")" }
+                        " " (city_link(network, hop.to))
                     }
                 }
             }
@@ -114,55 +106,38 @@ pub fn path_of(tr: Tr, network: &Network, tie: &Value) -> Markup {
     }
 }
 
-/// Why an applicant got fewer mentors than it asked for (the engine's
-/// `Reason`, stored as JSON with a `code`).
-pub fn reason_text(tr: Tr, reason: &Value) -> String {
-    match reason["code"].as_str().unwrap_or_default() {
-        "no_shared_language" => {
-            let languages: Vec<&str> = reason["languages"]
-                .as_array()
-                .map(|l| l.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
+/// Why an applicant got fewer mentors than it asked for.
+pub fn reason_text(tr: Tr, reason: &Reason) -> String {
+    match reason {
+        Reason::NoSharedLanguage { languages } => {
+            let languages: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
             tr.f(
                 "reason.no_shared_language",
                 &[("languages", &languages.join(", "))],
             )
         }
-        "no_topic_offered" => tr.f(
+        Reason::NoTopicOffered {
+            mentors_sharing_a_language,
+        } => tr.f(
             "reason.no_topic_offered",
-            &[("mentors", &reason["mentors_sharing_a_language"])],
+            &[("mentors", mentors_sharing_a_language)],
         ),
-        "all_candidates_banned" => tr.f(
+        Reason::AllCandidatesBanned { candidates } => tr.f(
             "reason.all_candidates_banned",
-            &[("candidates", &reason["candidates"])],
+            &[("candidates", candidates)],
         ),
-        "candidates_full" => {
-            let best: Vec<String> = reason["best"]
-                .as_array()
-                .map(|l| {
-                    l.iter()
-                        .map(|c| {
-                            let holders: Vec<&str> = c["holders"]
-                                .as_array()
-                                .map(|h| h.iter().filter_map(|x| x["name"].as_str()).collect())
-                                .unwrap_or_default();
-                            format!(
-                                "{} ({})",
-                                c["name"].as_str().unwrap_or_default(),
-                                holders.join(", ")
-                            )
-                        })
-                        .collect()
+        Reason::CandidatesFull { candidates, best } => {
+            let best: Vec<String> = best
+                .iter()
+                .map(|c| {
+                    let holders: Vec<&str> = c.holders.iter().map(|h| h.name.as_str()).collect();
+                    format!("{} ({})", c.name, holders.join(", "))
                 })
-                .unwrap_or_default();
+                .collect();
             tr.f(
                 "reason.candidates_full",
-                &[
-                    ("candidates", &reason["candidates"]),
-                    ("best", &best.join("; ")),
-                ],
+                &[("candidates", candidates), ("best", &best.join("; "))],
             )
         }
-        _ => tr.t("reason.unknown").to_string(),
     }
 }

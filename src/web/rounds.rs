@@ -5,8 +5,8 @@
 //! introduction path and what removing it would change, the unmatched
 //! applicants with reasons and smallest changes, and publishing.
 //!
-//! Starting a run is the JSON API's own code (`http::runs::start_run`): the
-//! same validation, the same messages next to the fields.
+//! Starting a run is the application's own use-case (`app::runs::start`):
+//! the same validation as the API, its messages next to the fields.
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -14,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
-use serde_json::Value;
 
 use super::PageId;
 use super::error::WebError;
@@ -31,7 +30,8 @@ use crate::app::runs::{self, StartRun};
 use crate::app::{App, AppError};
 use crate::domain::CityId;
 use crate::engine::Network;
-use crate::store::{Paging, StoredRun};
+use crate::matching::whatif::IfRemoved;
+use crate::store::{Override, Paging, StoredRun};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -89,9 +89,9 @@ async fn list(
                                 td { (run.created_at.replace('T', " ").trim_end_matches('Z')) }
                                 td { (mode_label(tr, &run.mode)) }
                                 td class="num" {
-                                    (run.summary["applicants_covered"]) " / " (run.summary["applicants"])
+                                    (run.summary.applicants_covered) " / " (run.summary.applicants)
                                 }
-                                td class="num" { (run.summary["pairs"]) }
+                                td class="num" { (run.summary.pairs) }
                                 td { (published_tag(tr, run)) }
                             }
                         }
@@ -178,31 +178,17 @@ impl Settings {
     /// A run's own settings, to change and run again.
     fn of_run(run: &StoredRun) -> Self {
         let p = &run.params;
-        let overrides = |key: &str| -> (Vec<(i64, i64)>, String) {
-            let list = p[key].as_array().cloned().unwrap_or_default();
-            let pairs = list
-                .iter()
-                .filter_map(|o| Some((o["mentor"].as_i64()?, o["applicant"].as_i64()?)))
-                .collect();
-            let mut reasons: Vec<String> = list
-                .iter()
-                .filter_map(|o| o["reason"].as_str().map(String::from))
-                .collect();
+        let overrides = |list: &[Override]| -> (Vec<(i64, i64)>, String) {
+            let pairs = list.iter().map(|o| (o.mentor.0, o.applicant.0)).collect();
+            let mut reasons: Vec<String> = list.iter().map(|o| o.reason.clone()).collect();
             reasons.dedup();
             (pairs, reasons.join("; "))
         };
-        let (locks, lock_reason) = overrides("locks");
-        let (bans, ban_reason) = overrides("bans");
+        let (locks, lock_reason) = overrides(&p.locks);
+        let (bans, ban_reason) = overrides(&p.bans);
         Settings {
-            mode: p["mode"].as_str().unwrap_or("coverage").to_string(),
-            tiers: p["tiers"]
-                .as_array()
-                .map(|t| {
-                    t.iter()
-                        .filter_map(|x| x.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            mode: run.mode.clone(),
+            tiers: p.tiers.0.iter().map(|t| t.name().to_string()).collect(),
             prefer_previous: true,
             locks,
             lock_reason,
@@ -539,21 +525,12 @@ async fn review(
     let proposals = runs::proposals_of(&state, viewer.reader(), id).await?;
     let network = network_now(state.store.as_ref()).await?;
     let s = &run.summary;
-    let name = |v: &Value| -> Markup {
-        match v.as_i64() {
-            Some(c) => city_link(&network, CityId(c)),
-            None => html! { "?" },
-        }
-    };
+    let name = |c: CityId| city_link(&network, c);
     let removal = |m: CityId, a: CityId| {
-        s["if_removed"].as_array().and_then(|list| {
-            list.iter()
-                .find(|r| r["mentor"].as_i64() == Some(m.0) && r["applicant"].as_i64() == Some(a.0))
-                .cloned()
-        })
+        s.if_removed
+            .iter()
+            .find(|r| r.mentor == m && r.applicant == a)
     };
-    let diff = &s["diff"];
-    let overrides = |key: &str| run.params[key].as_array().cloned().unwrap_or_default();
     let content = html! {
         a class="back-link" href="/rounds" { (tr.t("round.back_to_list")) }
         @if q.created.is_some() {
@@ -574,29 +551,28 @@ async fn review(
             div class="summary-row" {
                 dt { (tr.t("round.covered")) }
                 dd { (tr.f("round.covered_value", &[
-                    ("covered", &s["applicants_covered"]), ("applicants", &s["applicants"]), ("max", &s["max_coverable"])])) }
+                    ("covered", &s.applicants_covered), ("applicants", &s.applicants), ("max", &s.max_coverable)])) }
             }
-            div class="summary-row" { dt { (tr.t("round.col_pairs")) } dd { (s["pairs"]) } }
-            div class="summary-row" { dt { (tr.t("round.committed")) } dd { (s["committed"].as_array().map_or(0, Vec::len)) } }
-            div class="summary-row" { dt { (tr.t("round.total_score")) } dd { (s["total_score"]) } }
+            div class="summary-row" { dt { (tr.t("round.col_pairs")) } dd { (s.pairs) } }
+            div class="summary-row" { dt { (tr.t("round.committed")) } dd { (s.committed.len()) } }
+            div class="summary-row" { dt { (tr.t("round.total_score")) } dd { (s.total_score) } }
             @if run.mode == "stable" {
-                div class="summary-row" { dt { (tr.t("round.blocking_pairs")) } dd { (s["blocking_pairs"]) } }
+                div class="summary-row" { dt { (tr.t("round.blocking_pairs")) } dd { (s.blocking_pairs) } }
             }
             div class="summary-row" {
                 dt { (tr.t("round.tiers_legend")) }
-                dd { @for (i, t) in run.params["tiers"].as_array().cloned().unwrap_or_default().iter().enumerate() {
-                    @if i > 0 { ", " } (tier_label(tr, t.as_str().unwrap_or_default()))
+                dd { @for (i, t) in run.params.tiers.0.iter().enumerate() {
+                    @if i > 0 { ", " } (tier_label(tr, t.name()))
                 } }
             }
-            @for (key, label) in [("locks", "round.locks_title"), ("bans", "round.bans_title")] {
+            @for (list, label) in [(&run.params.locks, "round.locks_title"), (&run.params.bans, "round.bans_title")] {
                 div class="summary-row" {
                     dt { (tr.t(label)) }
                     dd {
-                        @let list = overrides(key);
                         @if list.is_empty() { (tr.t("round.none")) }
                         ul class="list-plain" {
-                            @for o in &list {
-                                li { (name(&o["mentor"])) " → " (name(&o["applicant"])) ": " (o["reason"].as_str().unwrap_or_default()) }
+                            @for o in list {
+                                li { (name(o.mentor)) " → " (name(o.applicant)) ": " (o.reason) }
                             }
                         }
                     }
@@ -617,25 +593,24 @@ async fn review(
         }
 
         h2 class="heading-l" id="diff" { (tr.t("round.diff_title")) }
-        @if let Some(prev) = s["previous_run"].as_i64().filter(|_| diff.is_object()) {
+        @if let (Some(prev), Some(diff)) = (s.previous_run, &s.diff) {
             p class="body" {
                 (tr.f("round.diff_intro", &[
                     ("id", &prev),
-                    ("kept", &diff["kept"].as_array().map_or(0, Vec::len)),
-                    ("added", &diff["added"].as_array().map_or(0, Vec::len)),
-                    ("removed", &diff["removed"].as_array().map_or(0, Vec::len)),
+                    ("kept", &diff.kept.len()),
+                    ("added", &diff.added.len()),
+                    ("removed", &diff.removed.len()),
                 ]))
                 " " a href={ "/rounds/" (prev) } { (tr.f("round.name", &[("id", &prev)])) }
             }
             div class="grid grid-2" {
-                @for (key, title) in [("added", "round.diff_added"), ("removed", "round.diff_removed")] {
+                @for (list, title) in [(&diff.added, "round.diff_added"), (&diff.removed, "round.diff_removed")] {
                     div {
                         h3 class="heading-s" { (tr.t(title)) }
-                        @let list = diff[key].as_array().cloned().unwrap_or_default();
                         @if list.is_empty() { p class="body secondary" { (tr.t("round.none")) } }
                         ul class="list" {
-                            @for p in &list {
-                                li { (name(&p["mentor"])) " → " (name(&p["applicant"])) }
+                            @for p in list {
+                                li { (name(p.mentor)) " → " (name(p.applicant)) }
                             }
                         }
                     }
@@ -669,7 +644,7 @@ async fn review(
                                 td { (city_link(&network, p.mentor)) @if p.locked { " " strong class="tag tag-purple" { (tr.t("round.locked")) } } }
                                 td { (city_link(&network, p.applicant)) }
                                 td { strong { (p.score) } (score_bars(tr, &p.explanation)) }
-                                td { (path_of(tr, &network, &p.explanation["tie"])) }
+                                td { (path_of(tr, &network, p.explanation.tie.as_ref())) }
                                 td class="small" { (removal_text(tr, &network, removal(p.mentor, p.applicant))) }
                                 td { (status_tag(tr, p)) }
                                 td {
@@ -695,7 +670,7 @@ async fn review(
         }
 
         h2 class="heading-l" id="unmatched" { (tr.t("round.unmatched_title")) }
-        @let unmatched = s["unmatched"].as_array().cloned().unwrap_or_default();
+        @let unmatched = &s.unmatched;
         @if unmatched.is_empty() {
             p class="body" { (tr.t("round.unmatched_none")) }
         } @else {
@@ -709,12 +684,12 @@ async fn review(
                         th scope="col" { (tr.t("round.smallest_change")) }
                     } }
                     tbody {
-                        @for u in &unmatched {
+                        @for u in unmatched {
                             tr {
-                                td { (name(&u["applicant"])) }
-                                td class="num" { (u["got"]) " / " (u["asked"]) }
-                                td { (reason_text(tr, &u["reason"])) }
-                                td { (u["smallest_change"]["description"].as_str().unwrap_or(tr.t("round.none"))) }
+                                td { (name(u.applicant)) }
+                                td class="num" { (u.got) " / " (u.asked) }
+                                td { (reason_text(tr, &u.reason)) }
+                                td { (u.smallest_change.as_ref().map_or(tr.t("round.none"), |c| c.description.as_str())) }
                             }
                         }
                     }
@@ -729,29 +704,25 @@ async fn review(
     ))
 }
 
-fn removal_text(tr: Tr, network: &Network, removal: Option<Value>) -> Markup {
+fn removal_text(tr: Tr, network: &Network, removal: Option<&IfRemoved>) -> Markup {
     let Some(r) = removal else {
         return html! { (tr.t("round.none")) };
     };
-    let gets: Vec<i64> = r["applicant_gets"]
-        .as_array()
-        .map(|l| l.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default();
     html! {
-        @if gets.is_empty() {
+        @if r.applicant_gets.is_empty() {
             (tr.t("round.removed_uncovered"))
         } @else {
             (tr.t("round.removed_gets")) " "
-            @for (i, m) in gets.iter().enumerate() {
+            @for (i, m) in r.applicant_gets.iter().enumerate() {
                 @if i > 0 { ", " }
-                (city_link(network, CityId(*m)))
+                (city_link(network, *m))
             }
         }
         br;
         (tr.f("round.removed_delta", &[
-            ("score", &r["total_delta"]),
-            ("covered", &r["covered_delta"]),
-            ("others", &r["other_changes"]),
+            ("score", &r.total_delta),
+            ("covered", &r.covered_delta),
+            ("others", &r.other_changes),
         ]))
     }
 }

@@ -21,28 +21,219 @@ use super::layout;
 use super::see_other;
 use super::session::Viewer;
 use crate::app::App;
-use crate::app::held::{self, OfferDraft, RequestDraft};
-use crate::domain::{City, CityId, CityStatus, Modality, SupportOffer, SupportRequest, Topic};
+use crate::app::held::{self, Holding, OfferDraft, RequestDraft};
+use crate::domain::{City, Modality, SupportOffer, SupportRequest, Topic};
+use crate::store::Actor;
 
 pub fn router() -> Router<App> {
     Router::new()
-        .route("/cities/{id}/offer", get(offer_page).post(offer_post))
+        .route(
+            "/cities/{id}/offer",
+            get(page::<SupportOffer>).post(post::<SupportOffer>),
+        )
         .route(
             "/cities/{id}/offer/retire",
-            get(retire_offer_page).post(retire_offer_post),
+            get(retire_confirm::<SupportOffer>).post(retire_post::<SupportOffer>),
         )
-        .route("/cities/{id}/request", get(request_page).post(request_post))
+        .route(
+            "/cities/{id}/request",
+            get(page::<SupportRequest>).post(post::<SupportRequest>),
+        )
         .route(
             "/cities/{id}/request/retire",
-            get(retire_request_page).post(retire_request_post),
+            get(retire_confirm::<SupportRequest>).post(retire_post::<SupportRequest>),
         )
+}
+
+/// What the page of a held resource needs besides the use-case: the
+/// values its form shows, reading them back from a posted form, and the
+/// form itself. `Holding::NAME` is its path and its texts' section.
+trait HeldForm: Holding + Send {
+    type Values: Send + Sync;
+    /// What the form shows for what is stored (or for nothing yet).
+    fn values(current: Option<&Self>, topics: &[Topic]) -> Self::Values;
+    fn posted(form: &FormData, topics: &[Topic]) -> Self::Values;
+    /// The use-case's draft, or the error of a field that is not even a number.
+    fn draft(values: &Self::Values, tr: Tr) -> Result<Self::Draft, FieldErrors>;
+    /// The form's own fields, between its heading and its buttons.
+    fn fields(
+        tr: Tr,
+        city: &City,
+        topics: &[Topic],
+        values: &Self::Values,
+        errors: &FieldErrors,
+    ) -> Markup;
+}
+
+impl HeldForm for SupportOffer {
+    type Values = OfferValues;
+    fn values(current: Option<&Self>, topics: &[Topic]) -> OfferValues {
+        current
+            .map(|o| OfferValues::of(o, topics))
+            .unwrap_or_default()
+    }
+    fn posted(form: &FormData, _topics: &[Topic]) -> OfferValues {
+        OfferValues::posted(form)
+    }
+    fn draft(values: &OfferValues, tr: Tr) -> Result<OfferDraft, FieldErrors> {
+        values.draft(tr)
+    }
+    fn fields(
+        tr: Tr,
+        city: &City,
+        topics: &[Topic],
+        values: &OfferValues,
+        errors: &FieldErrors,
+    ) -> Markup {
+        html! {
+            (choices(tr, errors, "topics", tr.t("offer.topics"), Some(tr.t("offer.topics_hint")), &topic_choices(topics, &values.topics), true))
+            (Input::new("capacity", tr.t("offer.capacity"), &values.capacity)
+                .hint(tr.t("offer.capacity_hint")).kind("number").width("input-narrow").render(tr, errors))
+            (choices(tr, errors, "languages", tr.t("offer.languages"), Some(tr.t("offer.languages_hint")), &language_choices(tr, city, &values.languages), true))
+            (choices(tr, errors, "modalities", tr.t("offer.modalities"), Some(tr.t("offer.modalities_hint")), &modality_choices(tr, &values.modalities), true))
+            (Input::new("available_from", tr.t("offer.available_from"), &values.available_from)
+                .hint(tr.t("offer.date_hint")).kind("date").width("input-medium").render(tr, errors))
+            (Input::new("available_until", tr.t("offer.available_until"), &values.available_until)
+                .hint(tr.t("offer.date_hint")).kind("date").width("input-medium").render(tr, errors))
+            (textarea(tr, errors, "note", tr.t("offer.note"), Some(tr.t("offer.note_hint")), &values.note))
+        }
+    }
+}
+
+impl HeldForm for SupportRequest {
+    type Values = RequestValues;
+    fn values(current: Option<&Self>, topics: &[Topic]) -> RequestValues {
+        current.map_or_else(
+            || RequestValues {
+                max_mentors: "1".into(),
+                ..Default::default()
+            },
+            |r| RequestValues::of(r, topics),
+        )
+    }
+    fn posted(form: &FormData, topics: &[Topic]) -> RequestValues {
+        RequestValues::posted(form, topics)
+    }
+    fn draft(values: &RequestValues, tr: Tr) -> Result<RequestDraft, FieldErrors> {
+        values.draft(tr)
+    }
+    fn fields(
+        tr: Tr,
+        city: &City,
+        topics: &[Topic],
+        values: &RequestValues,
+        errors: &FieldErrors,
+    ) -> Markup {
+        html! {
+            (needs_field(tr, errors, topics, values))
+            (choices(tr, errors, "languages", tr.t("request.languages"), Some(tr.t("request.languages_hint")), &language_choices(tr, city, &values.languages), true))
+            (choices(tr, errors, "modalities", tr.t("request.modalities"), Some(tr.t("request.modalities_hint")), &modality_choices(tr, &values.modalities), true))
+            (Input::new("max_mentors", tr.t("request.max_mentors"), &values.max_mentors)
+                .hint(tr.t("request.max_mentors_hint")).kind("number").width("input-narrow").render(tr, errors))
+            (textarea(tr, errors, "note", tr.t("request.note"), Some(tr.t("request.note_hint")), &values.note))
+        }
+    }
+}
+
+/// The page of `H`'s form: its heading, its fields, its buttons, and
+/// the way to withdraw what is stored.
+fn form_page_of<H: HeldForm>(
+    viewer: &Viewer,
+    city: &City,
+    topics: &[Topic],
+    values: &H::Values,
+    errors: &FieldErrors,
+    exists: bool,
+) -> Response {
+    let tr = viewer.tr;
+    let t = |key: &str| tr.t(&format!("{}.{key}", H::NAME));
+    let name = city.name.as_str();
+    let title = tr.f(&format!("{}.title", H::NAME), &[("city", &name)]);
+    let content = html! {
+        a class="back-link no-print" href={ "/cities/" (city.id) } { (t("back")) }
+        (error_summary(tr, errors))
+        span class="caption" { (name) }
+        h1 class="heading-l" { (title) }
+        p class="body" { (t("intro")) }
+        form method="post" action={ "/cities/" (city.id) "/" (H::NAME) } novalidate {
+            (csrf_field(viewer))
+            (H::fields(tr, city, topics, values, errors))
+            div class="button-group" {
+                button type="submit" class="button" { (t("save")) }
+                a class="link-button" href={ "/cities/" (city.id) } { (tr.t("form.cancel")) }
+            }
+        }
+        @if exists {
+            h2 class="heading-m" { (t("retire_title")) }
+            p class="body" { (t("retire_body")) }
+            p class="body" { a class="button button-warning" href={ "/cities/" (city.id) "/" (H::NAME) "/retire" } { (t("retire")) } }
+        }
+    };
+    form_page(viewer, title, errors, content)
+}
+
+/// The city of `raw` when the reader may act for it and it may hold an
+/// `H` (members offers, others requests); otherwise a 404 or 403.
+async fn holder<H: HeldForm>(
+    state: &App,
+    viewer: &Viewer,
+    raw: &str,
+) -> Result<(City, Actor), WebError> {
+    let city = load_city(state, raw).await?;
+    let actor = viewer.acting_for(city.id)?;
+    if !H::may_hold(&city.status) {
+        return Err(WebError::NotFound);
+    }
+    Ok((city, actor))
+}
+
+/// The form, filled with what is stored.
+async fn page<H: HeldForm>(
+    State(state): State<App>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let (city, _) = holder::<H>(&state, &viewer, &raw).await?;
+    let topics = state.store.list_topics().await?;
+    let current = H::of(state.store.as_ref(), city.id).await?;
+    let values = H::values(current.as_ref(), &topics);
+    let none = FieldErrors::default();
+    Ok(form_page_of::<H>(
+        &viewer,
+        &city,
+        &topics,
+        &values,
+        &none,
+        current.is_some(),
+    ))
+}
+
+/// Saves the posted form through the same use-case as the JSON API, or
+/// shows it again with each refusal next to its field.
+async fn post<H: HeldForm>(
+    State(state): State<App>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Result<Response, WebError> {
+    form.check_csrf(&viewer)?;
+    let (city, actor) = holder::<H>(&state, &viewer, &raw).await?;
+    let topics = state.store.list_topics().await?;
+    let values = H::posted(&form, &topics);
+    let exists = H::of(state.store.as_ref(), city.id).await?.is_some();
+    let errors = match H::draft(&values, viewer.tr) {
+        Err(errors) => errors,
+        Ok(draft) => match held::save::<H>(&state, &actor, city.id, &draft).await {
+            Ok(_) => return Ok(see_other(format!("/cities/{}?saved={}", city.id, H::NAME))),
+            Err(e) => FieldErrors::from_app(e, viewer.tr)?,
+        },
+    };
+    Ok(form_page_of::<H>(
+        &viewer, &city, &topics, &values, &errors, exists,
+    ))
 }
 
 const LANGUAGES: [&str; 5] = ["en", "fr", "ar", "pt", "es"];
-
-fn is_member(city: &City) -> bool {
-    matches!(city.status, CityStatus::Member { .. })
-}
 
 /// The languages to offer as checkboxes: the network's five, the city's
 /// own, and any already chosen.
@@ -200,132 +391,6 @@ impl OfferValues {
     }
 }
 
-fn offer_form(
-    viewer: &Viewer,
-    city: &City,
-    topics: &[Topic],
-    values: &OfferValues,
-    errors: &FieldErrors,
-    exists: bool,
-) -> Response {
-    let tr = viewer.tr;
-    let name = city.name.as_str();
-    let title = tr.f("offer.title", &[("city", &name)]);
-    let content = html! {
-        a class="back-link no-print" href={ "/cities/" (city.id) } { (tr.t("offer.back")) }
-        (error_summary(tr, errors))
-        span class="caption" { (name) }
-        h1 class="heading-l" { (title) }
-        p class="body" { (tr.t("offer.intro")) }
-        form method="post" action={ "/cities/" (city.id) "/offer" } novalidate {
-            (csrf_field(viewer))
-            (choices(tr, errors, "topics", tr.t("offer.topics"), Some(tr.t("offer.topics_hint")), &topic_choices(topics, &values.topics), true))
-            (Input::new("capacity", tr.t("offer.capacity"), &values.capacity)
-                .hint(tr.t("offer.capacity_hint")).kind("number").width("input-narrow").render(tr, errors))
-            (choices(tr, errors, "languages", tr.t("offer.languages"), Some(tr.t("offer.languages_hint")), &language_choices(tr, city, &values.languages), true))
-            (choices(tr, errors, "modalities", tr.t("offer.modalities"), Some(tr.t("offer.modalities_hint")), &modality_choices(tr, &values.modalities), true))
-            (Input::new("available_from", tr.t("offer.available_from"), &values.available_from)
-                .hint(tr.t("offer.date_hint")).kind("date").width("input-medium").render(tr, errors))
-            (Input::new("available_until", tr.t("offer.available_until"), &values.available_until)
-                .hint(tr.t("offer.date_hint")).kind("date").width("input-medium").render(tr, errors))
-            (textarea(tr, errors, "note", tr.t("offer.note"), Some(tr.t("offer.note_hint")), &values.note))
-            div class="button-group" {
-                button type="submit" class="button" { (tr.t("offer.save")) }
-                a class="link-button" href={ "/cities/" (city.id) } { (tr.t("form.cancel")) }
-            }
-        }
-        @if exists {
-            h2 class="heading-m" { (tr.t("offer.retire_title")) }
-            p class="body" { (tr.t("offer.retire_body")) }
-            p class="body" { a class="button button-warning" href={ "/cities/" (city.id) "/offer/retire" } { (tr.t("offer.retire")) } }
-        }
-    };
-    form_page(viewer, title, errors, content)
-}
-
-/// What a city holds: a member its offer, an applicant its request.
-#[derive(Clone, Copy)]
-enum Held {
-    Offer,
-    Request,
-}
-
-impl Held {
-    fn name(self) -> &'static str {
-        match self {
-            Held::Offer => "offer",
-            Held::Request => "request",
-        }
-    }
-
-    /// The city of `raw` when the reader may act for it and it may hold
-    /// this (members offers, others requests); otherwise a 404 or 403.
-    async fn city(self, state: &App, viewer: &Viewer, raw: &str) -> Result<City, WebError> {
-        let city = load_city(state, raw).await?;
-        viewer.acting_for(city.id)?;
-        if is_member(&city) != matches!(self, Held::Offer) {
-            return Err(WebError::NotFound);
-        }
-        Ok(city)
-    }
-
-    async fn exists(self, state: &App, city: CityId) -> Result<bool, WebError> {
-        Ok(match self {
-            Held::Offer => state.store.offer_of(city).await?.is_some(),
-            Held::Request => state.store.request_of(city).await?.is_some(),
-        })
-    }
-}
-
-async fn offer_page(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-) -> Result<Response, WebError> {
-    let city = Held::Offer.city(&state, &viewer, &raw).await?;
-    let topics = state.store.list_topics().await?;
-    let current = state.store.offer_of(city.id).await?;
-    let values = current
-        .as_ref()
-        .map(|o| OfferValues::of(o, &topics))
-        .unwrap_or_default();
-    Ok(offer_form(
-        &viewer,
-        &city,
-        &topics,
-        &values,
-        &FieldErrors::default(),
-        current.is_some(),
-    ))
-}
-
-async fn offer_post(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Result<Response, WebError> {
-    form.check_csrf(&viewer)?;
-    let city = load_city(&state, &raw).await?;
-    let actor = viewer.acting_for(city.id)?;
-    if !is_member(&city) {
-        return Err(WebError::NotFound);
-    }
-    let topics = state.store.list_topics().await?;
-    let values = OfferValues::posted(&form);
-    let exists = state.store.offer_of(city.id).await?.is_some();
-    let errors = match values.draft(viewer.tr) {
-        Err(errors) => errors,
-        Ok(draft) => match held::save::<SupportOffer>(&state, &actor, city.id, &draft).await {
-            Ok(_) => return Ok(see_other(format!("/cities/{}?saved=offer", city.id))),
-            Err(e) => FieldErrors::from_app(e, viewer.tr)?,
-        },
-    };
-    Ok(offer_form(
-        &viewer, &city, &topics, &values, &errors, exists,
-    ))
-}
-
 // -------------------------------------------------------------- request
 
 #[derive(Debug, Default)]
@@ -465,97 +530,6 @@ fn needs_field(tr: Tr, errors: &FieldErrors, topics: &[Topic], values: &RequestV
     }
 }
 
-fn request_form(
-    viewer: &Viewer,
-    city: &City,
-    topics: &[Topic],
-    values: &RequestValues,
-    errors: &FieldErrors,
-    exists: bool,
-) -> Response {
-    let tr = viewer.tr;
-    let name = city.name.as_str();
-    let title = tr.f("request.title", &[("city", &name)]);
-    let content = html! {
-        a class="back-link no-print" href={ "/cities/" (city.id) } { (tr.t("request.back")) }
-        (error_summary(tr, errors))
-        span class="caption" { (name) }
-        h1 class="heading-l" { (title) }
-        p class="body" { (tr.t("request.intro")) }
-        form method="post" action={ "/cities/" (city.id) "/request" } novalidate {
-            (csrf_field(viewer))
-            (needs_field(tr, errors, topics, values))
-            (choices(tr, errors, "languages", tr.t("request.languages"), Some(tr.t("request.languages_hint")), &language_choices(tr, city, &values.languages), true))
-            (choices(tr, errors, "modalities", tr.t("request.modalities"), Some(tr.t("request.modalities_hint")), &modality_choices(tr, &values.modalities), true))
-            (Input::new("max_mentors", tr.t("request.max_mentors"), &values.max_mentors)
-                .hint(tr.t("request.max_mentors_hint")).kind("number").width("input-narrow").render(tr, errors))
-            (textarea(tr, errors, "note", tr.t("request.note"), Some(tr.t("request.note_hint")), &values.note))
-            div class="button-group" {
-                button type="submit" class="button" { (tr.t("request.save")) }
-                a class="link-button" href={ "/cities/" (city.id) } { (tr.t("form.cancel")) }
-            }
-        }
-        @if exists {
-            h2 class="heading-m" { (tr.t("request.retire_title")) }
-            p class="body" { (tr.t("request.retire_body")) }
-            p class="body" { a class="button button-warning" href={ "/cities/" (city.id) "/request/retire" } { (tr.t("request.retire")) } }
-        }
-    };
-    form_page(viewer, title, errors, content)
-}
-
-async fn request_page(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-) -> Result<Response, WebError> {
-    let city = Held::Request.city(&state, &viewer, &raw).await?;
-    let topics = state.store.list_topics().await?;
-    let current = state.store.request_of(city.id).await?;
-    let values = current.as_ref().map_or_else(
-        || RequestValues {
-            max_mentors: "1".into(),
-            ..Default::default()
-        },
-        |r| RequestValues::of(r, &topics),
-    );
-    Ok(request_form(
-        &viewer,
-        &city,
-        &topics,
-        &values,
-        &FieldErrors::default(),
-        current.is_some(),
-    ))
-}
-
-async fn request_post(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Result<Response, WebError> {
-    form.check_csrf(&viewer)?;
-    let city = load_city(&state, &raw).await?;
-    let actor = viewer.acting_for(city.id)?;
-    if is_member(&city) {
-        return Err(WebError::NotFound);
-    }
-    let topics = state.store.list_topics().await?;
-    let values = RequestValues::posted(&form, &topics);
-    let exists = state.store.request_of(city.id).await?.is_some();
-    let errors = match values.draft(viewer.tr) {
-        Err(errors) => errors,
-        Ok(draft) => match held::save::<SupportRequest>(&state, &actor, city.id, &draft).await {
-            Ok(_) => return Ok(see_other(format!("/cities/{}?saved=request", city.id))),
-            Err(e) => FieldErrors::from_app(e, viewer.tr)?,
-        },
-    };
-    Ok(request_form(
-        &viewer, &city, &topics, &values, &errors, exists,
-    ))
-}
-
 // ------------------------------------------------------------ retiring
 
 fn retire_page(viewer: &Viewer, city: &City, what: &str) -> Markup {
@@ -578,71 +552,32 @@ fn retire_page(viewer: &Viewer, city: &City, what: &str) -> Markup {
 }
 
 /// Asks to confirm withdrawing the offer or request.
-async fn retire_confirm(
-    state: &App,
-    viewer: &Viewer,
-    raw: &str,
-    held: Held,
+async fn retire_confirm<H: HeldForm>(
+    State(state): State<App>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
 ) -> Result<Markup, WebError> {
-    let city = held.city(state, viewer, raw).await?;
-    if !held.exists(state, city.id).await? {
+    let (city, _) = holder::<H>(&state, &viewer, &raw).await?;
+    if H::of(state.store.as_ref(), city.id).await?.is_none() {
         return Err(WebError::NotFound);
     }
-    Ok(retire_page(viewer, &city, held.name()))
+    Ok(retire_page(&viewer, &city, H::NAME))
 }
 
 /// Withdraws it through the same use-case as the JSON API.
-async fn retire_post(
-    state: &App,
-    viewer: &Viewer,
-    raw: &str,
-    form: &FormData,
-    held: Held,
+async fn retire_post<H: HeldForm>(
+    State(state): State<App>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    form: FormData,
 ) -> Result<Response, WebError> {
-    form.check_csrf(viewer)?;
-    let city = load_city(state, raw).await?;
+    form.check_csrf(&viewer)?;
+    let city = load_city(&state, &raw).await?;
     let actor = viewer.acting_for(city.id)?;
-    match held {
-        Held::Offer => held::retire::<SupportOffer>(state, &actor, city.id).await?,
-        Held::Request => held::retire::<SupportRequest>(state, &actor, city.id).await?,
-    }
+    held::retire::<H>(&state, &actor, city.id).await?;
     Ok(see_other(format!(
         "/cities/{}?saved={}-retired",
         city.id,
-        held.name()
+        H::NAME
     )))
-}
-
-async fn retire_offer_page(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-) -> Result<Markup, WebError> {
-    retire_confirm(&state, &viewer, &raw, Held::Offer).await
-}
-
-async fn retire_offer_post(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Result<Response, WebError> {
-    retire_post(&state, &viewer, &raw, &form, Held::Offer).await
-}
-
-async fn retire_request_page(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-) -> Result<Markup, WebError> {
-    retire_confirm(&state, &viewer, &raw, Held::Request).await
-}
-
-async fn retire_request_post(
-    State(state): State<App>,
-    viewer: Viewer,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Result<Response, WebError> {
-    retire_post(&state, &viewer, &raw, &form, Held::Request).await
 }

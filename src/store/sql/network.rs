@@ -1,36 +1,10 @@
-//! The SQL both backends share. `sql_store!(Type, Database)` implements
-//! [`Store`](super::Store) for a struct holding `pool: sqlx::Pool<Database>`.
-//! A macro rather than generics because sqlx's generic bounds for "any
-//! database that can bind these types" are longer than the code itself.
+//! The network's SQL: `sql_network!(Type, Database)` implements
+//! [`Store`](crate::store::Store) (the reads of the network and the import).
 
-use super::StoreError;
-
-/// The one place sqlx errors become store errors.
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::RowNotFound => StoreError::NotFound {
-                what: "row",
-                id: String::new(),
-            },
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(db.message().to_string())
-            }
-            sqlx::Error::Database(db)
-                if db.is_foreign_key_violation() || db.is_check_violation() =>
-            {
-                StoreError::Invalid {
-                    field: "body",
-                    reason: db.message().to_string(),
-                }
-            }
-            _ => StoreError::Other(e.to_string()),
-        }
-    }
-}
-
-macro_rules! sql_store {
+macro_rules! sql_network {
     ($store:ident, $db:ty) => {
+        mod network_impl {
+        use super::$store;
         use std::collections::BTreeMap;
 
         use sqlx::QueryBuilder;
@@ -46,32 +20,6 @@ macro_rules! sql_store {
         };
 
         impl $store {
-            /// One page of rows: `filters` pushes the FROM and WHERE that the
-            /// count and the page share, `order` the ORDER BY; both run in one
-            /// read so the total and the items agree.
-            pub(crate) async fn paged<R>(
-                &self,
-                select: &str,
-                filters: &(dyn Fn(&mut QueryBuilder<$db>) + Sync),
-                order: &str,
-                paging: $crate::store::Paging,
-            ) -> StoreResult<Page<R>>
-            where
-                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
-            {
-                let mut tx = self.pool.begin().await?;
-                let mut count = QueryBuilder::<$db>::new("SELECT COUNT(*)");
-                filters(&mut count);
-                let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
-                let mut qb = QueryBuilder::<$db>::new(select);
-                filters(&mut qb);
-                qb.push(" ").push(order);
-                qb.push(" LIMIT ").push_bind(i64::from(paging.per_page));
-                qb.push(" OFFSET ").push_bind(paging.offset());
-                let items = qb.build_query_as::<R>().fetch_all(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(Page { items, total, page: paging.page, per_page: paging.per_page })
-            }
             /// Id of the city with this key, or its alias; inserts nothing.
             async fn city_id_in(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -141,49 +89,6 @@ macro_rules! sql_store {
                 }
             }
 
-            async fn offers_where(&self, city: Option<i64>) -> StoreResult<Vec<SupportOffer>> {
-                let topics = group_topics(
-                    sqlx::query_as::<_, TopicLinkRow>(
-                        "SELECT t.offer_id AS owner_id, t.topic_id, CAST(0 AS BIGINT) AS priority FROM offer_topics t \
-                         JOIN offers o ON o.id = t.offer_id WHERE $1 IS NULL OR o.city_id = $1 ORDER BY t.topic_id",
-                    )
-                    .bind(city)
-                    .fetch_all(&self.pool)
-                    .await?,
-                );
-                sqlx::query_as::<_, OfferRow>(
-                    "SELECT id, city_id, capacity, languages, modalities, available_from, available_until, note, source \
-                     FROM offers WHERE $1 IS NULL OR city_id = $1 ORDER BY id",
-                )
-                .bind(city)
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map(|r| r.into_domain(&topics))
-                .collect()
-            }
-
-            async fn requests_where(&self, city: Option<i64>) -> StoreResult<Vec<SupportRequest>> {
-                let topics = group_topics(
-                    sqlx::query_as::<_, TopicLinkRow>(
-                        "SELECT t.request_id AS owner_id, t.topic_id, t.priority FROM request_topics t \
-                         JOIN requests r ON r.id = t.request_id WHERE $1 IS NULL OR r.city_id = $1 ORDER BY t.topic_id",
-                    )
-                    .bind(city)
-                    .fetch_all(&self.pool)
-                    .await?,
-                );
-                sqlx::query_as::<_, RequestRow>(
-                    "SELECT id, city_id, max_mentors, languages, modalities, note, source \
-                     FROM requests WHERE $1 IS NULL OR city_id = $1 ORDER BY id",
-                )
-                .bind(city)
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .map(|r| r.into_domain(&topics))
-                .collect()
-            }
         }
 
         #[async_trait::async_trait]
@@ -372,68 +277,18 @@ macro_rules! sql_store {
 
                 for o in &plan.offers {
                     let city = Self::city_id_in(&mut tx, &mut ids, &o.city).await?;
-                    let o = &o.offer;
-                    let id: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO offers (city_id, capacity, languages, modalities, available_from, available_until, note, source) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (city_id) DO NOTHING RETURNING id",
-                    )
-                    .bind(city)
-                    .bind(i64::from(o.capacity.get()))
-                    .bind(join_list(&o.languages))
-                    .bind(join_list(&o.modalities))
-                    .bind(o.available_from.map(|d| d.to_string()))
-                    .bind(o.available_until.map(|d| d.to_string()))
-                    .bind(&o.note)
-                    .bind(&o.source)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some(id) = id else {
-                        done.already_present += 1;
-                        continue;
-                    };
-                    for t in &o.topics {
-                        sqlx::query("INSERT INTO offer_topics (offer_id, topic_id) VALUES ($1, $2)")
-                            .bind(id)
-                            .bind(t.0)
-                            .execute(&mut *tx)
-                            .await?;
+                    match Self::insert_held(&mut tx, city, &o.offer, false).await? {
+                        Some(_) => done.offers += 1,
+                        None => done.already_present += 1,
                     }
-                    done.offers += 1;
                 }
 
                 for r in &plan.requests {
                     let city = Self::city_id_in(&mut tx, &mut ids, &r.city).await?;
-                    let r = &r.request;
-                    let id: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO requests (city_id, max_mentors, languages, modalities, note, source) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (city_id) DO NOTHING RETURNING id",
-                    )
-                    .bind(city)
-                    .bind(i64::from(r.max_mentors))
-                    .bind(join_list(&r.languages))
-                    .bind(join_list(&r.modalities))
-                    .bind(&r.note)
-                    .bind(&r.source)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some(id) = id else {
-                        done.already_present += 1;
-                        continue;
-                    };
-                    for (topic, priority) in $crate::store::model::need_topics(&r.needs) {
-                        sqlx::query("INSERT INTO request_topics (request_id, topic_id, priority) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(topic.0)
-                            .bind(i64::from(priority))
-                            .execute(&mut *tx)
-                            .await?;
+                    match Self::insert_held(&mut tx, city, &r.request, false).await? {
+                        Some(_) => done.requests += 1,
+                        None => done.already_present += 1,
                     }
-                    // A partner city that asks for support becomes an applicant.
-                    sqlx::query("UPDATE cities SET status = 'applicant' WHERE id = $1 AND status = 'partner'")
-                        .bind(city)
-                        .execute(&mut *tx)
-                        .await?;
-                    done.requests += 1;
                 }
 
                 tx.commit().await?;
@@ -486,7 +341,7 @@ macro_rules! sql_store {
 
             async fn list_topics(&self) -> StoreResult<Vec<Topic>> {
                 sqlx::query_as::<_, TopicRow>(
-                    "SELECT id, slug, name, kind, stage, retired, aliases FROM topics ORDER BY id",
+                    sqlx::AssertSqlSafe(format!("SELECT {TOPIC_COLUMNS} FROM topics ORDER BY id")),
                 )
                 .fetch_all(&self.pool)
                 .await?
@@ -529,10 +384,9 @@ macro_rules! sql_store {
             }
 
             async fn memberships_of(&self, city: CityId) -> StoreResult<Vec<ClusterMembership>> {
-                sqlx::query_as::<_, MembershipRow>(
-                    "SELECT id, city_id, topic_id, role, period_start, period_end, source FROM cluster_memberships \
-                     WHERE city_id = $1 ORDER BY period_start, topic_id",
-                )
+                sqlx::query_as::<_, MembershipRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {MEMBERSHIP_COLUMNS} FROM cluster_memberships WHERE city_id = $1 ORDER BY period_start, topic_id"
+                )))
                 .bind(city.0)
                 .fetch_all(&self.pool)
                 .await?
@@ -543,7 +397,7 @@ macro_rules! sql_store {
 
             async fn evidence_of(&self, city: CityId) -> StoreResult<Vec<Evidence>> {
                 sqlx::query_as::<_, EvidenceRow>(
-                    "SELECT id, city_id, topic_id, kind, year, level, source FROM evidence WHERE city_id = $1 ORDER BY id",
+                    sqlx::AssertSqlSafe(format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE city_id = $1 ORDER BY id")),
                 )
                 .bind(city.0)
                 .fetch_all(&self.pool)
@@ -554,19 +408,19 @@ macro_rules! sql_store {
             }
 
             async fn offer_of(&self, city: CityId) -> StoreResult<Option<SupportOffer>> {
-                Ok(self.offers_where(Some(city.0)).await?.pop())
+                Ok(self.held_where(Some(city)).await?.pop())
             }
 
             async fn list_offers(&self) -> StoreResult<Vec<SupportOffer>> {
-                self.offers_where(None).await
+                self.held_where(None).await
             }
 
             async fn list_requests(&self) -> StoreResult<Vec<SupportRequest>> {
-                self.requests_where(None).await
+                self.held_where(None).await
             }
 
             async fn request_of(&self, city: CityId) -> StoreResult<Option<SupportRequest>> {
-                Ok(self.requests_where(Some(city.0)).await?.pop())
+                Ok(self.held_where(Some(city)).await?.pop())
             }
 
             async fn stats(&self) -> StoreResult<Stats> {
@@ -614,7 +468,7 @@ macro_rules! sql_store {
                     .map(LinkRow::into_domain)
                     .collect::<StoreResult<Vec<_>>>()?;
                 let memberships = sqlx::query_as::<_, MembershipRow>(
-                    "SELECT id, city_id, topic_id, role, period_start, period_end, source FROM cluster_memberships ORDER BY id",
+                    sqlx::AssertSqlSafe(format!("SELECT {MEMBERSHIP_COLUMNS} FROM cluster_memberships ORDER BY id")),
                 )
                 .fetch_all(&self.pool)
                 .await?
@@ -622,7 +476,7 @@ macro_rules! sql_store {
                 .map(MembershipRow::into_domain)
                 .collect::<StoreResult<Vec<_>>>()?;
                 let evidence = sqlx::query_as::<_, EvidenceRow>(
-                    "SELECT id, city_id, topic_id, kind, year, level, source FROM evidence ORDER BY id",
+                    sqlx::AssertSqlSafe(format!("SELECT {EVIDENCE_COLUMNS} FROM evidence ORDER BY id")),
                 )
                 .fetch_all(&self.pool)
                 .await?
@@ -636,10 +490,11 @@ macro_rules! sql_store {
                     links,
                     memberships,
                     evidence,
-                    offers: self.offers_where(None).await?,
-                    requests: self.requests_where(None).await?,
+                    offers: self.held_where(None).await?,
+                    requests: self.held_where(None).await?,
                 })
             }
+        }
         }
     };
 }

@@ -1,0 +1,142 @@
+//! Matching runs: `sql_runs!(Type, Database)` implements
+//! [`RunStore`](crate::store::RunStore): a run is stored with its proposals
+//! and overrides in one transaction, and publishing it supersedes what it
+//! replaces in the same transaction.
+
+macro_rules! sql_runs {
+    ($store:ident, $db:ty) => {
+        mod runs_impl {
+            use super::$store;
+
+            use sqlx::QueryBuilder;
+
+            use $crate::store::rows::{PROPOSAL_COLUMNS, ProposalRow, RUN_COLUMNS, RunRow};
+            use $crate::store::sql::now;
+            use $crate::store::{
+                Actor, Change, NewProposal, Override, Page, RunQuery, RunSettings, RunStore, RunSummary, StoreError,
+                StoreResult, StoredProposal, StoredRun, Superseded,
+            };
+
+            fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
+                serde_json::to_string(value).map_err(|e| StoreError::Other(format!("cannot store JSON: {e}")))
+            }
+
+            #[async_trait::async_trait]
+            impl RunStore for $store {
+                async fn create_run(
+                    &self,
+                    actor: &Actor,
+                    mode: &str,
+                    params: &RunSettings,
+                    summary: &RunSummary,
+                    proposals: &[NewProposal],
+                    overrides: &[Override],
+                ) -> StoreResult<(StoredRun, Vec<StoredProposal>)> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let at = now();
+                    let run = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
+                        "INSERT INTO runs (created_at, created_by, mode, params, summary) VALUES ($1, $2, $3, $4, $5) \
+                         RETURNING {RUN_COLUMNS}"
+                    )))
+                    .bind(&at)
+                    .bind(actor.token_id)
+                    .bind(mode)
+                    .bind(to_json(params)?)
+                    .bind(to_json(summary)?)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .into_run()?;
+                    let mut stored = Vec::with_capacity(proposals.len());
+                    for p in proposals {
+                        let row = sqlx::query_as::<_, ProposalRow>(sqlx::AssertSqlSafe(format!(
+                            "INSERT INTO proposals (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING {}",
+                            PROPOSAL_COLUMNS.replace("p.", "")
+                        )))
+                        .bind(run.id)
+                        .bind(p.mentor.0)
+                        .bind(p.applicant.0)
+                        .bind(p.score)
+                        .bind(to_json(&p.explanation)?)
+                        .bind(p.locked)
+                        .bind(&at)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        stored.push(row.into_proposal()?);
+                    }
+                    for o in overrides {
+                        let ban = o.action == "ban";
+                        if ban {
+                            sqlx::query(
+                                "INSERT INTO bans (mentor_id, applicant_id, reason, created_at) VALUES ($1, $2, $3, $4) \
+                                 ON CONFLICT (mentor_id, applicant_id) DO NOTHING",
+                            )
+                            .bind(o.mentor.0)
+                            .bind(o.applicant.0)
+                            .bind(&o.reason)
+                            .bind(&at)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        let action = if ban { "ban" } else { "lock" };
+                        let change = Change::new("run", run.id, action, Some(o.applicant)).after(o).because(Some(&o.reason));
+                        Self::audit(&mut tx, actor, change).await?;
+                    }
+                    let made = serde_json::json!({"mode": mode, "params": params, "proposals": stored.len()});
+                    Self::audit(&mut tx, actor, Change::new("run", run.id, "create", None).after(&made)).await?;
+                    tx.commit().await?;
+                    Ok((run, stored))
+                }
+
+                async fn get_run(&self, id: i64) -> StoreResult<StoredRun> {
+                    sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = $1")))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .ok_or(StoreError::NotFound { what: "run", id: id.to_string() })?
+                        .into_run()
+                }
+
+                async fn list_runs(&self, q: RunQuery) -> StoreResult<Page<StoredRun>> {
+                    let filters = |qb: &mut QueryBuilder<$db>| {
+                        qb.push(" FROM runs WHERE 1 = 1");
+                        if q.published_only {
+                            qb.push(" AND published_at IS NOT NULL");
+                        }
+                    };
+                    self.paged::<RunRow>(&format!("SELECT {RUN_COLUMNS}"), &filters, "ORDER BY id DESC", q.paging)
+                        .await?
+                        .try_map(RunRow::into_run)
+                }
+
+                async fn publish_run(&self, actor: &Actor, id: i64, superseded: &[Superseded]) -> StoreResult<StoredRun> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let updated = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
+                        "UPDATE runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL RETURNING {RUN_COLUMNS}"
+                    )))
+                    .bind(now())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(run) = updated else {
+                        let exists: i64 =
+                            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+                        return Err(if exists == 0 {
+                            StoreError::NotFound { what: "run", id: id.to_string() }
+                        } else {
+                            StoreError::Conflict(format!("run {id} is already published"))
+                        });
+                    };
+                    let run = run.into_run()?;
+                    for s in superseded {
+                        Self::apply_update(&mut tx, actor, s.proposal, s.version, "supersede", &s.update).await?;
+                    }
+                    let done = serde_json::json!({"published_at": run.published_at, "superseded_proposals": superseded.len()});
+                    Self::audit(&mut tx, actor, Change::new("run", id, "publish", None).after(&done)).await?;
+                    tx.commit().await?;
+                    Ok(run)
+                }
+            }
+        }
+    };
+}
