@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -19,18 +20,37 @@ use crate::store::Db;
 /// The whole HTTP application.
 pub fn app(store: Arc<dyn Db>) -> Router {
     let app = App::new(store);
-    Router::new()
-        .merge(crate::http::router())
-        .merge(crate::web::router(app.clone()))
-        .fallback(fallback)
+    layered(
+        Router::new()
+            .merge(crate::http::router(app.clone()))
+            .merge(crate::web::router(app.clone()))
+            .fallback(fallback),
+    )
+    .with_state(app)
+}
+
+/// The layers every route shares: small bodies, a time limit, a trace
+/// span per request, and a panic in a handler answered as a logged 500
+/// with our error body instead of a dropped connection.
+pub fn layered<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router
         // Bodies are small JSON documents; slow requests give up.
         .layer(DefaultBodyLimit::max(256 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(TraceLayer::new_for_http())
-        .with_state(app)
+}
+
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    crate::http::ApiError::Internal(format!("a handler panicked: {what}")).into_response()
 }
 
 /// A path nothing serves: a JSON error under `/api`, a page elsewhere.

@@ -355,3 +355,44 @@ async fn stats_show_an_unpublished_runs_coverage_to_the_secretariat_only() {
     assert_eq!(public["coverage"]["run"], id);
     assert_eq!(public["coverage"]["published"], true);
 }
+
+#[tokio::test]
+async fn a_panicking_handler_is_a_logged_500_with_our_error_body_and_the_server_goes_on() {
+    use axum::routing::get;
+    use tower::ServiceExt;
+    async fn boom() -> &'static str {
+        panic!("forced for the test")
+    }
+    async fn fine() -> &'static str {
+        "fine"
+    }
+    let app = twinmatch::server::layered(
+        axum::Router::new()
+            .route("/boom", get(boom))
+            .route("/fine", get(fine)),
+    );
+    let get_ = |uri: &str| {
+        axum::http::Request::builder()
+            .uri(uri)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let res = app.clone().oneshot(get_("/boom")).await.unwrap();
+    assert_eq!(res.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "internal");
+    assert!(
+        !body.to_string().contains("forced for the test"),
+        "the panic's text is logged, not leaked: {body}"
+    );
+    let res = app.oneshot(get_("/fine")).await.unwrap();
+    assert_eq!(
+        res.status(),
+        axum::http::StatusCode::OK,
+        "the next request is served"
+    );
+}

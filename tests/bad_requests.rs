@@ -1063,6 +1063,80 @@ async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
                 "id",
             ),
             case(
+                "a NUL character in an offer's note",
+                M::POST,
+                "/api/offers",
+                Secretariat,
+                Json(with(offer(m), "note", json!("before\u{0}after"))),
+                400,
+                "invalid_parameter",
+                "note",
+            ),
+            case(
+                "a control character in a need's topic",
+                M::POST,
+                "/api/requests",
+                Secretariat,
+                Json(with(
+                    request(m),
+                    "needs",
+                    json!([{"topic": "pl\u{7}an", "priority": 3}]),
+                )),
+                400,
+                "invalid_parameter",
+                "needs[0].topic",
+            ),
+            case(
+                "a NUL character in a city's name",
+                M::POST,
+                "/api/cities",
+                Secretariat,
+                Json(json!({"name": "Bei\u{0}ra", "country": "MZ", "status": "partner"})),
+                400,
+                "invalid_parameter",
+                "name",
+            ),
+            case(
+                "a NUL character in a query",
+                M::GET,
+                "/api/offers?topic=pl%00an",
+                Nobody,
+                Empty,
+                400,
+                "invalid_parameter",
+                "topic",
+            ),
+            case(
+                "a JSON array as the body of a run",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Raw("application/json", "[null,null]".into()),
+                400,
+                "invalid_parameter",
+                "body",
+            ),
+            case(
+                "a repeated filter",
+                M::GET,
+                "/api/offers?city=1&city=2",
+                Nobody,
+                Empty,
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
+                "an empty filter",
+                M::GET,
+                "/api/offers?city=",
+                Nobody,
+                Empty,
+                400,
+                "invalid_parameter",
+                "city",
+            ),
+            case(
                 "a malformed token",
                 M::POST,
                 "/api/offers",
@@ -1130,4 +1204,114 @@ async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
             "{backend}: nothing audited"
         );
     }
+}
+
+#[tokio::test]
+async fn the_last_live_secretariat_token_cannot_revoke_itself() {
+    for db in common::every_backend().await {
+        let api = Api::real(db).await;
+        let sec = api.token(Role::Secretariat).await;
+        let tokens = api.get("/api/tokens", Some(&sec)).await.body;
+        let id = tokens[0]["id"].as_i64().unwrap();
+        let r = api
+            .post(&format!("/api/tokens/{id}/revoke"), Some(&sec), json!({}))
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (StatusCode::CONFLICT, "conflict"),
+            "{}",
+            r.body
+        );
+        let message = r.body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("twinmatch token create"), "{message}");
+        let again = api.get("/api/tokens", Some(&sec)).await;
+        assert_eq!(
+            again.status,
+            StatusCode::OK,
+            "the token still opens the API"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_return_address_that_leaves_the_site_goes_home_instead() {
+    let api = Api::real(common::sqlite().await).await;
+    for back in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+    ] {
+        let req = Request::builder()
+            .uri(format!("/language?to=fr&back={back}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = tower::ServiceExt::oneshot(api.app.clone(), req)
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/", "back={back}");
+    }
+    let req = Request::builder()
+        .uri("/language?to=fr&back=/rounds")
+        .body(Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(api.app.clone(), req)
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/rounds", "our own page is kept");
+}
+
+#[tokio::test]
+async fn writes_answer_401_without_a_token_and_403_to_an_observer_before_the_body_is_read() {
+    let api = Api::real(common::sqlite().await).await;
+    let observer = api.token(Role::Observer).await;
+    let city_token = api.token(Role::City(CityId(1))).await;
+    let doc = api.get("/api/openapi.json", None).await.body;
+    let mut writes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "put", "patch", "delete"] {
+            let Some(op) = item.get(method) else { continue };
+            writes += 1;
+            // An id that does not exist and a body that is wrong in every way.
+            let uri = path.replace("{id}", "999999");
+            let send = |token: Option<String>| {
+                let mut req = Request::builder()
+                    .method(method.to_uppercase().as_str())
+                    .uri(&uri)
+                    .header("content-type", "text/plain");
+                if let Some(t) = token {
+                    req = req.header("authorization", format!("Bearer {t}"));
+                }
+                req.body(Body::from("{\"city\": \"Bristol, GB\", ["))
+                    .unwrap()
+            };
+            let r = api.raw(send(None)).await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::UNAUTHORIZED, "unauthorized"),
+                "{method} {path} without a token"
+            );
+            let r = api.raw(send(Some(observer.clone()))).await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::FORBIDDEN, "forbidden"),
+                "{method} {path} as an observer"
+            );
+            let secretariat_only = op["responses"]["403"]["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("not the secretariat's"));
+            if secretariat_only {
+                let r = api.raw(send(Some(city_token.clone()))).await;
+                assert_eq!(
+                    (r.status, r.code()),
+                    (StatusCode::FORBIDDEN, "forbidden"),
+                    "{method} {path} as a city"
+                );
+            }
+        }
+    }
+    assert!(
+        writes >= 20,
+        "the document lists the write routes ({writes})"
+    );
 }

@@ -84,9 +84,25 @@ pub fn required_text(field: &'static str, raw: &str, max: usize) -> Result<Strin
     Ok(t.to_string())
 }
 
+/// The first control character of a text that may not hold one: any
+/// but tab, newline and carriage return (a NUL cannot even be stored on
+/// PostgreSQL; the others are invisible and can hide a different text).
+pub fn control_char(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_may_break_lines_but_hold_no_other_control_character() {
+        assert_eq!(control_char("two\nlines,\ta tab"), None);
+        assert_eq!(control_char("nul\u{0}"), Some('\u{0}'));
+        assert_eq!(control_char("bell\u{7}"), Some('\u{7}'));
+        assert_eq!(control_char("c1 \u{85}"), Some('\u{85}'));
+    }
 
     #[test]
     fn a_city_role_is_bound_to_exactly_one_city() {

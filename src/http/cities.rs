@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 
-use super::{ApiError, App, Id, Params};
+use super::{ApiError, App, Id, Params, Secretariat};
 use crate::app::held::parse_each;
 use crate::domain::{
     City, CityId, ClusterMembership, Country, CountryCode, Evidence, Region, SupportOffer,
@@ -186,10 +186,9 @@ pub struct CityPatch {
 )]
 async fn create_city(
     State(state): State<App>,
-    caller: super::Caller,
+    Secretariat(actor): Secretariat,
     super::Body(b): super::Body<NewCityBody>,
 ) -> Result<(axum::http::StatusCode, Json<City>), ApiError> {
-    let actor = caller.secretariat()?;
     let city = City::new(
         CityId(0),
         crate::domain::CityName::parse(&b.name)?,

@@ -1,25 +1,58 @@
 //! Extractors with our error format: `Caller` (the bearer token's holder),
-//! `Id` (the route's numeric `{id}`) and `Body<T>` (JSON with the offending
-//! field named on error).
+//! `Secretariat` (a caller who must be the secretariat), `Id` (the route's
+//! numeric `{id}`) and `Body<T>` (JSON with the offending field named on
+//! error); and [`writers_only`], which answers a write without a writer's
+//! token before anything else of the request is read.
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::Method;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, App};
-use crate::domain::{CityId, Role};
+use crate::domain::{CityId, Role, control_char};
 use crate::store::{Actor, TokenInfo};
 
 /// Who calls: the holder of a live bearer token, or nobody.
 pub struct Caller(pub Option<TokenInfo>);
 
+/// The caller as [`writers_only`] found it, so handlers do not look the
+/// token up again.
+#[derive(Clone)]
+struct Resolved(Option<TokenInfo>);
+
+/// Every write of the API (anything but GET, HEAD and OPTIONS) needs a
+/// live token that may write: without one the answer is 401, with an
+/// observer's 403, before the route's id or body is read, so a caller who
+/// may not write learns nothing about what it sent.
+pub async fn writers_only(State(app): State<App>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let caller = match Caller::from_request_parts(&mut parts, &app).await {
+        Ok(caller) => caller,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = caller.writer() {
+        return e.into_response();
+    }
+    parts.extensions.insert(Resolved(caller.0));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 impl FromRequestParts<App> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &App) -> Result<Self, Self::Rejection> {
+        if let Some(Resolved(info)) = parts.extensions.get::<Resolved>() {
+            return Ok(Caller(info.clone()));
+        }
         let Some(header) = parts.headers.get(AUTHORIZATION) else {
             return Ok(Caller(None));
         };
@@ -102,6 +135,21 @@ impl Caller {
     }
 }
 
+/// The secretariat, checked before the body is read: any other caller
+/// gets its 401 or 403 first.
+pub struct Secretariat(pub Actor);
+
+impl FromRequestParts<App> for Secretariat {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &App) -> Result<Self, Self::Rejection> {
+        Caller::from_request_parts(parts, state)
+            .await?
+            .secretariat()
+            .map(Secretariat)
+    }
+}
+
 /// A JSON body; errors name the field (`capacity`, `needs[2].priority`).
 pub struct Body<T>(pub T);
 
@@ -124,13 +172,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 ApiError::invalid("body", format!("unreadable body: {e}"))
             }
         })?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(Body).map_err(|e| {
-            let field = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                ApiError::MalformedJson(inner.to_string())
-            } else {
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+        if !value.is_object() {
+            return Err(ApiError::invalid("body", "the body must be a JSON object"));
+        }
+        if let Some((field, c)) = control_in(&value, String::new()) {
+            return Err(ApiError::invalid(
+                if field.is_empty() {
+                    "body".into()
+                } else {
+                    field
+                },
+                format!(
+                    "control character U+{:04X} in a text (send plain text)",
+                    u32::from(c)
+                ),
+            ));
+        }
+        serde_path_to_error::deserialize(value)
+            .map(Body)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let inner = e.into_inner();
                 let field = if field == "." || field.is_empty() {
                     // serde names unknown and missing fields in its message
                     inner
@@ -143,8 +207,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                     field
                 };
                 ApiError::invalid(field, inner.to_string())
+            })
+    }
+}
+
+/// The first text (or key) of `value` holding a control character, with
+/// its path (`note`, `needs[2].topic`).
+fn control_in(value: &serde_json::Value, at: String) -> Option<(String, char)> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => control_char(s).map(|c| (at, c)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| control_in(v, format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            match control_char(k) {
+                Some(c) => Some((path, c)),
+                None => control_in(v, path),
             }
-        })
+        }),
+        _ => None,
     }
 }
 

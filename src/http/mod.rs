@@ -26,13 +26,13 @@ mod twin_links;
 use axum::Router;
 
 pub use error::ApiError;
-pub use extract::{Body, Caller, Id};
+pub use extract::{Body, Caller, Id, Secretariat};
 pub use params::Params;
 
 use crate::app::App;
 
 /// Every route of the JSON API.
-pub fn router() -> Router<App> {
+pub fn router(app: App) -> Router<App> {
     Router::new()
         .merge(health::router())
         .merge(stats::router())
@@ -50,4 +50,8 @@ pub fn router() -> Router<App> {
         .merge(audit::router())
         .merge(tokens::router())
         .merge(openapi::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            app,
+            extract::writers_only,
+        ))
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use super::ApiError;
+use crate::domain::control_char;
 use crate::store::Paging;
 
 pub struct Params(BTreeMap<String, String>);
@@ -16,9 +17,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Query(map) = Query::<BTreeMap<String, String>>::from_request_parts(parts, state)
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::invalid("query", format!("unreadable query string: {e}")))?;
+        let mut map = BTreeMap::new();
+        for (name, value) in pairs {
+            if let Some(c) = control_char(&name).or_else(|| control_char(&value)) {
+                let c = u32::from(c);
+                return Err(ApiError::invalid(
+                    name,
+                    format!("control character U+{c:04X} in the query"),
+                ));
+            }
+            if value.trim().is_empty() {
+                return Err(ApiError::invalid(
+                    name.clone(),
+                    format!("{name} is empty: give a value or leave the parameter out"),
+                ));
+            }
+            if map.contains_key(&name) {
+                return Err(ApiError::invalid(
+                    name.clone(),
+                    format!("{name} is given twice: give it once"),
+                ));
+            }
+            map.insert(name, value);
+        }
         Ok(Params(map))
     }
 }

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 
-use super::{ApiError, App, Body, Caller, Id, Params};
+use super::{ApiError, App, Body, Caller, Id, Params, Secretariat};
 use crate::app::proposals::{self, Answer, Cancel, Complete, ListProposals};
 use crate::domain::{ProposalStatus, Side};
 use crate::store::{Page, StoredProposal};
@@ -179,11 +179,10 @@ async fn complete(
 )]
 async fn cancel(
     State(app): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
     Body(b): Body<CancelBody>,
 ) -> Result<Json<StoredProposal>, ApiError> {
-    let actor = caller.secretariat()?;
     Ok(Json(
         proposals::cancel(&app, &actor, id, &(&b).into()).await?,
     ))

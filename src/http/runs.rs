@@ -9,7 +9,7 @@ use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, App, Body, Caller, Id, Params};
+use super::{ApiError, App, Body, Caller, Id, Params, Secretariat};
 use crate::app::AppError;
 use crate::app::network::network_now;
 use crate::app::runs::{self, Previous, StartRun};
@@ -108,10 +108,9 @@ impl TryFrom<&RunBody> for StartRun {
 )]
 async fn create_run(
     State(app): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Body(body): Body<RunBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.secretariat()?;
     let started = runs::start(&app, &actor, &StartRun::try_from(&body)?).await?;
     Ok((
         StatusCode::CREATED,
@@ -224,10 +223,9 @@ async fn diff_runs(
 )]
 async fn publish_run(
     State(app): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
 ) -> Result<Json<StoredRun>, ApiError> {
-    let actor = caller.secretariat()?;
     Ok(Json(runs::publish(&app, &actor, id).await?))
 }
 

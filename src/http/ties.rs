@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::{ApiError, App, Body, Caller, Id, Params};
+use super::{ApiError, App, Body, Caller, Id, Params, Secretariat};
 use crate::app::held::topic_id;
 use crate::domain::{
     CityId, ClusterMembership, ClusterRole, Evidence, EvidenceFact, EvidenceKind, LinkKind, Period,
@@ -69,10 +69,9 @@ fn source(raw: &str) -> Result<String, ApiError> {
 )]
 async fn create_link(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Body(b): Body<LinkBody>,
 ) -> Result<(StatusCode, Json<TwinLink>), ApiError> {
-    let actor = caller.secretariat()?;
     let kind = b
         .kind
         .as_deref()
@@ -113,11 +112,10 @@ async fn create_link(
 )]
 async fn update_link(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
     Body(p): Body<LinkPatch>,
 ) -> Result<Json<TwinLink>, ApiError> {
-    let actor = caller.secretariat()?;
     let current = state.store.get_link(id).await?;
     let link = TwinLink::new(
         id,
@@ -153,10 +151,9 @@ async fn update_link(
 )]
 async fn retire_link(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
 ) -> Result<Json<TwinLink>, ApiError> {
-    let actor = caller.secretariat()?;
     let current = state.store.get_link(id).await?;
     if !current.active {
         return Err(ApiError::Conflict(format!(
@@ -256,10 +253,9 @@ async fn list_memberships(
 )]
 async fn create_membership(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Body(b): Body<MembershipBody>,
 ) -> Result<(StatusCode, Json<ClusterMembership>), ApiError> {
-    let actor = caller.secretariat()?;
     let topics = state.store.list_topics().await?;
     let topic = topic_id(&topics, "cluster".into(), &b.cluster)?;
     if topics
@@ -301,10 +297,9 @@ async fn create_membership(
 )]
 async fn delete_membership(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.secretariat()?;
     state.store.delete_membership(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -430,10 +425,9 @@ async fn create_evidence(
 )]
 async fn delete_evidence(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let actor = caller.secretariat()?;
     state
         .store
         .delete_evidence(&actor, id)

@@ -7,7 +7,7 @@ use axum::{Json, Router, routing::get, routing::post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, App, Body, Caller, Id};
+use super::{ApiError, App, Body, Caller, Id, Secretariat};
 use crate::domain::{CityId, Role};
 use crate::store::TokenInfo;
 
@@ -37,10 +37,9 @@ pub struct TokenBody {
 )]
 async fn create_token(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Body(b): Body<TokenBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = caller.secretariat()?;
     let role = Role::parse(&b.role, b.city.map(CityId))?;
     if b.label.chars().count() > 200 {
         return Err(ApiError::invalid(
@@ -97,15 +96,14 @@ async fn list_tokens(
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such token", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The token is already revoked", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The token is already revoked, or it is the last live secretariat token (create another first with `twinmatch token create`)", body = crate::http::openapi::ErrorBody),
     ),
 )]
 async fn revoke_token(
     State(state): State<App>,
-    caller: Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
 ) -> Result<Json<TokenInfo>, ApiError> {
-    let actor = caller.secretariat()?;
     Ok(Json(state.store.revoke_token(&actor, id).await?))
 }
 

@@ -3,7 +3,7 @@
 
 use axum::{Json, Router, extract::State, routing::get};
 
-use super::{ApiError, App, Id, Params};
+use super::{ApiError, App, Id, Params, Secretariat};
 use crate::domain::Topic;
 
 #[utoipa::path(
@@ -87,10 +87,9 @@ fn topic_name(raw: &str) -> Result<String, ApiError> {
 )]
 async fn create_topic(
     State(state): State<App>,
-    caller: super::Caller,
+    Secretariat(actor): Secretariat,
     super::Body(b): super::Body<NewTopicBody>,
 ) -> Result<(axum::http::StatusCode, Json<Topic>), ApiError> {
-    let actor = caller.secretariat()?;
     let topic = Topic {
         id: crate::domain::TopicId(0),
         slug: crate::domain::TopicSlug::parse(&b.slug)?,
@@ -129,11 +128,10 @@ async fn create_topic(
 )]
 async fn update_topic(
     State(state): State<App>,
-    caller: super::Caller,
+    Secretariat(actor): Secretariat,
     Id(id): Id,
     super::Body(p): super::Body<TopicPatch>,
 ) -> Result<Json<Topic>, ApiError> {
-    let actor = caller.secretariat()?;
     let current = state
         .store
         .list_topics()

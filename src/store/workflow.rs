@@ -126,8 +126,10 @@ impl<'a> Change<'a> {
     }
 }
 
-/// The parameters a run was made with, as stored in `runs.params`.
+/// The parameters a run was made with, as stored in `runs.params` (a
+/// field an older version did not store reads as its default).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct RunSettings {
     pub mode: Mode,
     #[schema(value_type = Vec<TierRule>)]
@@ -141,8 +143,10 @@ pub struct RunSettings {
     pub previous_run: Option<i64>,
 }
 
-/// What a run achieved, as stored in `runs.summary`.
+/// What a run achieved, as stored in `runs.summary` (a field an older
+/// version did not store reads as its default).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct RunSummary {
     pub applicants: usize,
     pub applicants_covered: usize,
@@ -162,7 +166,6 @@ pub struct RunSummary {
     pub diff: Option<RunDiff>,
     pub previous_run: Option<i64>,
     /// Per proposal, what removing it would change (empty when skipped).
-    #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub if_removed: Vec<IfRemoved>,
 }

@@ -24,13 +24,15 @@ pub fn router() -> Router<App> {
         .route("/language", get(language))
 }
 
-/// Only our own pages are places to come back to.
+/// Only our own pages are places to come back to: one `/` followed by
+/// something that is not a separator, and no control character or
+/// backslash anywhere (browsers drop tabs and newlines, so `/<TAB>/evil`
+/// would become `//evil`, another site).
 pub fn safe_back(back: &str) -> &str {
-    if back.starts_with('/') && !back.starts_with("//") && !back.contains('\\') {
-        back
-    } else {
-        "/"
-    }
+    let ours = back.starts_with('/')
+        && !back[1..].starts_with(['/', '\\'])
+        && !back.chars().any(|c| c.is_control() || c == '\\');
+    if ours { back } else { "/" }
 }
 
 #[derive(Deserialize)]
@@ -165,6 +167,14 @@ mod tests {
         assert_eq!(safe_back("//evil.example"), "/");
         assert_eq!(safe_back("https://evil.example"), "/");
         assert_eq!(safe_back("/\\evil"), "/");
+        assert_eq!(
+            safe_back("/\t/evil.example"),
+            "/",
+            "a tab is dropped by browsers"
+        );
+        assert_eq!(safe_back("/\n/evil.example"), "/");
+        assert_eq!(safe_back("/x\u{0}y"), "/");
+        assert_eq!(safe_back("/"), "/");
         assert_eq!(safe_back(""), "/");
     }
 }

@@ -68,7 +68,15 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| WebError::BadRequest(format!("unreadable form: {e}")))?;
-        Ok(FormData::parse(&bytes))
+        let form = FormData::parse(&bytes);
+        if let Some((name, _)) = form.0.iter().find(|(k, v)| {
+            crate::domain::control_char(k).is_some() || crate::domain::control_char(v).is_some()
+        }) {
+            return Err(WebError::BadRequest(format!(
+                "the field {name} holds a control character: send plain text"
+            )));
+        }
+        Ok(form)
     }
 }
 

@@ -353,21 +353,22 @@ async fn plan_csv(
     };
     let topics = state.store.list_topics().await?;
     let tr = Tr::default();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| WebError::Internal(e.to_string());
-    w.write_record([
-        "stage",
-        "topic",
-        "kind",
-        "status",
-        "priority",
-        "lead_mentor_id",
-        "lead_mentor",
-        "lead_score",
-        "introduction_path",
-        "alternates",
-    ])
-    .map_err(internal)?;
+    let mut rows = vec![
+        [
+            "stage",
+            "topic",
+            "kind",
+            "status",
+            "priority",
+            "lead_mentor_id",
+            "lead_mentor",
+            "lead_score",
+            "introduction_path",
+            "alternates",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
     for s in &plan.stages {
         let status = match s.status {
             StageStatus::Done => "done",
@@ -375,7 +376,7 @@ async fn plan_csv(
             StageStatus::Suggested => "suggested",
         };
         let lead = s.lead.as_ref();
-        w.write_record([
+        rows.push(vec![
             s.order.to_string(),
             s.slug.clone(),
             s.kind.to_string(),
@@ -392,21 +393,7 @@ async fn plan_csv(
                 .map(|a| a.name.clone())
                 .collect::<Vec<_>>()
                 .join("; "),
-        ])
-        .map_err(internal)?;
+        ]);
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"plan-{}.csv\"", city.id),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::exports::csv_file(&format!("plan-{}.csv", city.id), rows)
 }
