@@ -66,6 +66,10 @@ pub enum Command {
         /// Do not load the built-in data into an empty database
         #[arg(long)]
         no_seed: bool,
+        /// The address users reach the service at; https://... makes the
+        /// session cookie Secure and sends HSTS (set it behind a TLS proxy)
+        #[arg(long, env = "TWINMATCH_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Import the CSV files a folder holds (countries, aliases, cities, twin_links, awards, clusters, evidence, offers, requests)
     Import {

@@ -5,7 +5,8 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::header::{SET_COOKIE, STRICT_TRANSPORT_SECURITY};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::future::Future;
 use std::sync::Arc;
@@ -17,16 +18,73 @@ use tower_http::trace::TraceLayer;
 use crate::app::App;
 use crate::store::Db;
 
-/// The whole HTTP application.
+/// Where the service is reached, as its users see it: behind TLS the
+/// cookies are `Secure` and browsers are told to keep to HTTPS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Site {
+    /// The public address starts with `https://`.
+    pub https: bool,
+}
+
+impl Site {
+    /// The site of a public address (`--public-url`): `http://...` or
+    /// `https://...`, nothing else.
+    pub fn parse(public_url: &str) -> Result<Self, String> {
+        let url = public_url.trim();
+        let (https, host) = if let Some(host) = url.strip_prefix("https://") {
+            (true, host)
+        } else if let Some(host) = url.strip_prefix("http://") {
+            (false, host)
+        } else {
+            return Err(format!(
+                "'{public_url}' is not a public address such as https://twinmatch.example.org"
+            ));
+        };
+        if host.is_empty() {
+            return Err(format!("'{public_url}' names no host"));
+        }
+        Ok(Site { https })
+    }
+}
+
+/// The whole HTTP application, reached over plain HTTP.
 pub fn app(store: Arc<dyn Db>) -> Router {
+    app_at(store, &Site::default())
+}
+
+/// The whole HTTP application at `site`.
+pub fn app_at(store: Arc<dyn Db>, site: &Site) -> Router {
     let app = App::new(store);
-    layered(
+    let router = layered(
         Router::new()
             .merge(crate::http::router(app.clone()))
             .merge(crate::web::router(app.clone()))
             .fallback(fallback),
-    )
-    .with_state(app)
+    );
+    let router = if site.https {
+        router.layer(axum::middleware::map_response(behind_tls))
+    } else {
+        router
+    };
+    router.with_state(app)
+}
+
+/// Behind TLS: every cookie `Secure`, and HSTS for a year.
+async fn behind_tls(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers.get_all(SET_COOKIE).iter().cloned().collect();
+    headers.remove(SET_COOKIE);
+    for c in cookies {
+        let secure = format!("{}; Secure", c.to_str().unwrap_or_default());
+        if let Ok(v) = HeaderValue::from_str(&secure) {
+            headers.append(SET_COOKIE, v);
+        }
+    }
+    headers.insert(
+        STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }
 
 /// The layers every route shares: small bodies, a time limit, a trace
@@ -75,7 +133,17 @@ pub async fn serve(
     store: Arc<dyn Db>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(store))
+    serve_at(listener, store, &Site::default(), shutdown).await
+}
+
+/// Serves the application at `site` until `shutdown` resolves.
+pub async fn serve_at(
+    listener: tokio::net::TcpListener,
+    store: Arc<dyn Db>,
+    site: &Site,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app_at(store, site))
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -600,6 +600,10 @@ async fn edits(db: &dyn Db, lisbon: CityId) {
             .unwrap()
             .is_empty()
     );
+    assert!(
+        db.evidence_of(cuamba.id).await.unwrap().is_empty(),
+        "the evidence a membership wrote goes with it"
+    );
 
     let e = Evidence {
         id: 0,
@@ -618,6 +622,13 @@ async fn edits(db: &dyn Db, lisbon: CityId) {
         .await
         .unwrap();
     assert_eq!(page.items, vec![ev.clone()]);
+    assert!(
+        matches!(
+            db.create_evidence(&SECRETARIAT, &e).await,
+            Err(StoreError::Conflict(_))
+        ),
+        "the same facts are recorded once"
+    );
     db.delete_evidence(&SECRETARIAT, ev.id).await.unwrap();
     assert!(matches!(
         db.delete_evidence(&SECRETARIAT, ev.id).await,

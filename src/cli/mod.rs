@@ -12,7 +12,15 @@ use crate::store::{self, Db, Store};
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let url = cli.database.0.clone();
     match cli.command {
-        Command::Serve { addr, no_seed } => {
+        Command::Serve {
+            addr,
+            no_seed,
+            public_url,
+        } => {
+            let site = match public_url.as_deref() {
+                Some(u) => crate::server::Site::parse(u).map_err(anyhow::Error::msg)?,
+                None => crate::server::Site::default(),
+            };
             let store = open(&url).await?;
             if !no_seed && store.is_empty().await? {
                 tracing::info!("empty database: loading the real network and the demo sample");
@@ -38,7 +46,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 redact(&url),
                 addr = listener.local_addr()?,
             );
-            crate::server::serve(listener, store, shutdown_signal()).await?;
+            crate::server::serve_at(listener, store, &site, shutdown_signal()).await?;
             tracing::info!("stopped");
             Ok(ExitCode::SUCCESS)
         }

@@ -367,6 +367,7 @@ async fn list_evidence(
         (status = 400, description = "The body is not JSON (`malformed_json`) or a field is wrong (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "An observer token, the token of another city, or a city stating anything but its self-assessment", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The same evidence (city, topic, kind, year, level, source) is recorded already", body = crate::http::openapi::ErrorBody),
         (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
         (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
     ),

@@ -18,6 +18,14 @@ macro_rules! sql_edits {
             };
             use $crate::store::{Actor, Change, EditStore, EvidenceQuery, Page, StoreError, StoreResult};
 
+            /// The kind of evidence a membership in this role is.
+            fn evidence_kind(role: ClusterRole) -> &'static str {
+                match role {
+                    ClusterRole::Coordinator => "cluster_coordinator",
+                    ClusterRole::Member => "cluster_member",
+                }
+            }
+
             impl $store {
                 /// The city, locked until `tx` ends.
                 async fn city_in(tx: &mut sqlx::Transaction<'_, $db>, id: CityId) -> StoreResult<City> {
@@ -223,10 +231,7 @@ macro_rules! sql_edits {
                         other => other,
                     })?;
                     let created = row.into_domain()?;
-                    let kind = match m.role {
-                        ClusterRole::Coordinator => "cluster_coordinator",
-                        ClusterRole::Member => "cluster_member",
-                    };
+                    let kind = evidence_kind(m.role);
                     sqlx::query("INSERT INTO evidence (city_id, topic_id, kind, year, level, source) VALUES ($1, $2, $3, $4, NULL, $5)")
                         .bind(m.city.0)
                         .bind(m.topic.0)
@@ -253,6 +258,18 @@ macro_rules! sql_edits {
                     .ok_or(StoreError::NotFound { what: "cluster membership", id: id.to_string() })?
                     .into_domain()?;
                     sqlx::query("DELETE FROM cluster_memberships WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    // The evidence the membership wrote goes with it.
+                    sqlx::query(
+                        "DELETE FROM evidence WHERE id = (SELECT id FROM evidence WHERE city_id = $1 AND topic_id = $2 \
+                         AND kind = $3 AND year = $4 AND source = $5 ORDER BY id LIMIT 1)",
+                    )
+                    .bind(before.city.0)
+                    .bind(before.topic.0)
+                    .bind(evidence_kind(before.role))
+                    .bind(i64::from(before.period.start))
+                    .bind(&before.source)
+                    .execute(&mut *tx)
+                    .await?;
                     let change = Change::new("cluster_membership", id, "retire", Some(before.city)).before(&before);
                     Self::audit(&mut tx, actor, change).await?;
                     tx.commit().await?;
@@ -280,6 +297,21 @@ macro_rules! sql_edits {
                 async fn create_evidence(&self, actor: &Actor, e: &Evidence) -> StoreResult<Evidence> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     Self::city_exists(&mut tx, e.city).await.map_err(|_| StoreError::Invalid { field: "city", reason: format!("city {} does not exist", e.city) })?;
+                    let same: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM evidence WHERE city_id = $1 AND topic_id IS NOT DISTINCT FROM $2 AND kind = $3 \
+                         AND year IS NOT DISTINCT FROM $4 AND level IS NOT DISTINCT FROM $5 AND source = $6",
+                    )
+                    .bind(e.city.0)
+                    .bind(e.topic.map(|t| t.0))
+                    .bind(e.fact.kind().name())
+                    .bind(e.fact.year().map(i64::from))
+                    .bind(e.fact.level().map(i64::from))
+                    .bind(&e.source)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(id) = same {
+                        return Err(StoreError::Conflict(format!("the same evidence is recorded already (evidence {id})")));
+                    }
                     let created = Self::insert_evidence(&mut tx, e).await?;
                     let change = Change::new("evidence", created.id, "create", Some(e.city)).after(&created);
                     Self::audit(&mut tx, actor, change).await?;
