@@ -53,10 +53,13 @@ macro_rules! sql_edits {
                     .into_domain()
                 }
 
-                /// Adds one piece of evidence inside `tx`.
+                /// Adds one piece of evidence inside `tx`; the same facts (city,
+                /// topic, kind, year, level, source) are recorded once.
                 pub(super) async fn insert_evidence(tx: &mut sqlx::Transaction<'_, $db>, e: &Evidence) -> StoreResult<Evidence> {
                     sqlx::query_as::<_, EvidenceRow>(sqlx::AssertSqlSafe(format!(
-                        "INSERT INTO evidence (city_id, topic_id, kind, year, level, source) VALUES ($1, $2, $3, $4, $5, $6) \
+                        "INSERT INTO evidence (city_id, topic_id, kind, year, level, source) SELECT $1, $2, $3, $4, $5, $6 \
+                         WHERE NOT EXISTS (SELECT 1 FROM evidence WHERE city_id = $1 AND topic_id IS NOT DISTINCT FROM $2 \
+                         AND kind = $3 AND year IS NOT DISTINCT FROM $4 AND level IS NOT DISTINCT FROM $5 AND source = $6) \
                          RETURNING {EVIDENCE_COLUMNS}"
                     )))
                     .bind(e.city.0)
@@ -65,8 +68,9 @@ macro_rules! sql_edits {
                     .bind(e.fact.year().map(i64::from))
                     .bind(e.fact.level().map(i64::from))
                     .bind(&e.source)
-                    .fetch_one(&mut **tx)
+                    .fetch_optional(&mut **tx)
                     .await?
+                    .ok_or_else(|| StoreError::Conflict(format!("the same evidence is recorded already for city {}", e.city)))?
                     .into_domain()
                 }
             }
@@ -297,21 +301,6 @@ macro_rules! sql_edits {
                 async fn create_evidence(&self, actor: &Actor, e: &Evidence) -> StoreResult<Evidence> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     Self::city_exists(&mut tx, e.city).await.map_err(|_| StoreError::Invalid { field: "city", reason: format!("city {} does not exist", e.city) })?;
-                    let same: Option<i64> = sqlx::query_scalar(
-                        "SELECT id FROM evidence WHERE city_id = $1 AND topic_id IS NOT DISTINCT FROM $2 AND kind = $3 \
-                         AND year IS NOT DISTINCT FROM $4 AND level IS NOT DISTINCT FROM $5 AND source = $6",
-                    )
-                    .bind(e.city.0)
-                    .bind(e.topic.map(|t| t.0))
-                    .bind(e.fact.kind().name())
-                    .bind(e.fact.year().map(i64::from))
-                    .bind(e.fact.level().map(i64::from))
-                    .bind(&e.source)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if let Some(id) = same {
-                        return Err(StoreError::Conflict(format!("the same evidence is recorded already (evidence {id})")));
-                    }
                     let created = Self::insert_evidence(&mut tx, e).await?;
                     let change = Change::new("evidence", created.id, "create", Some(e.city)).after(&created);
                     Self::audit(&mut tx, actor, change).await?;
