@@ -93,7 +93,7 @@ async fn behind_tls(mut response: Response) -> Response {
 pub fn layered<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     router
         // Bodies are small JSON documents; slow requests give up.
-        .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(DefaultBodyLimit::max(crate::http::MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -35,13 +35,17 @@ pub async fn writers_only(State(app): State<App>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
-    let caller = match Caller::from_request_parts(&mut parts, &app).await {
+    let writer = Caller::from_request_parts(&mut parts, &app)
+        .await
+        .and_then(|caller| caller.writer().map(|_| caller));
+    let caller = match writer {
         Ok(caller) => caller,
-        Err(e) => return e.into_response(),
+        Err(e) => {
+            // Read what the client is still sending, so it reads the answer.
+            let _ = read_body(body, false).await;
+            return e.into_response();
+        }
     };
-    if let Err(e) = caller.writer() {
-        return e.into_response();
-    }
     parts.extensions.insert(Resolved(caller.0));
     next.run(Request::from_parts(parts, body)).await
 }
@@ -153,25 +157,53 @@ impl FromRequestParts<App> for Secretariat {
 /// A JSON body; errors name the field (`capacity`, `needs[2].priority`).
 pub struct Body<T>(pub T);
 
+/// Most a JSON body may hold.
+pub const MAX_BODY: usize = 256 * 1024;
+/// Most of a refused body that is read and dropped before the answer, so
+/// that a client still sending reads our 413 or 415 instead of a reset
+/// connection; beyond it the connection is closed.
+const DRAIN_MAX: usize = 16 * 1024 * 1024;
+
+/// The body, up to [`MAX_BODY`]; a larger one (or one that is not kept)
+/// is drained up to [`DRAIN_MAX`] first.
+async fn read_body(body: axum::body::Body, keep: bool) -> Result<Bytes, ApiError> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|e| ApiError::invalid("body", format!("unreadable body: {e}")))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len();
+        if seen > DRAIN_MAX {
+            break;
+        }
+        if keep && seen <= MAX_BODY {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(ApiError::TooLarge);
+    }
+    Ok(Bytes::from(kept))
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let json = req
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = read_body(req.into_body(), json).await?;
         if !json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge
-            } else {
-                ApiError::invalid("body", format!("unreadable body: {e}"))
-            }
-        })?;
         let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
         if !value.is_object() {

@@ -26,7 +26,7 @@ mod twin_links;
 use axum::Router;
 
 pub use error::ApiError;
-pub use extract::{Body, Caller, Id, Secretariat};
+pub use extract::{Body, Caller, Id, MAX_BODY, Secretariat};
 pub use params::Params;
 
 use crate::app::App;
