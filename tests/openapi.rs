@@ -1919,3 +1919,69 @@ async fn the_reference_page_loads_nothing_from_another_origin() {
         }
     }
 }
+
+/// The schema of a parameter with its `$ref` and `null` alternative resolved.
+fn param_schema<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return &doc["components"]["schemas"][name];
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(s) = schema[key]
+            .as_array()
+            .and_then(|alts| alts.iter().find(|s| s["type"] != "null"))
+        {
+            return param_schema(doc, s);
+        }
+    }
+    schema
+}
+
+#[tokio::test]
+async fn every_limit_the_handlers_enforce_is_in_the_document() {
+    let api = Api::empty().await;
+    let doc = api.document().await;
+    let bounds = [
+        ("page", 1, None),
+        ("per_page", 1, Some(500)),
+        ("k", 1, Some(10)),
+        ("max_hops", 1, Some(6)),
+        ("n", 1, Some(50)),
+    ];
+    let words = [
+        (
+            "status",
+            "/api/cities",
+            vec!["member", "applicant", "partner"],
+        ),
+        ("sort", "/api/cities", vec!["name", "id", "country"]),
+        ("order", "/api/cities", vec!["asc", "desc"]),
+        ("kind", "/api/topics", vec!["cluster", "area_of_action"]),
+    ];
+    let mut checked = 0;
+    for ((_, path), op) in operations(&doc) {
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            let name = p["name"].as_str().unwrap();
+            let schema = param_schema(&doc, &p["schema"]);
+            if let Some((_, min, max)) = bounds.iter().find(|(n, ..)| *n == name) {
+                assert_eq!(schema["minimum"], *min, "{path} {name}: {schema}");
+                if let Some(max) = max {
+                    assert_eq!(schema["maximum"], *max, "{path} {name}: {schema}");
+                }
+                checked += 1;
+            }
+            if let Some((_, _, values)) = words.iter().find(|(n, at, _)| *n == name && *at == path)
+            {
+                let listed: Vec<&str> = schema["enum"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{path} {name}: {schema}"))
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect();
+                assert_eq!(&listed, values, "{path} {name}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked} parameters checked");
+}

@@ -716,3 +716,55 @@ async fn concurrent_offers(api: std::sync::Arc<Api>) {
         .count();
     assert_eq!(creates, 1, "one creation in the audit log");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_answers_to_one_version_make_one_move_and_one_audit_row() {
+    for db in common::every_backend().await {
+        eprintln!("fifty answers on {:?}", db.store.backend());
+        let api = std::sync::Arc::new(Api::real(db).await);
+        let sec = api.token(Role::Secretariat).await;
+        let p = published_run(&api, &sec).await[0].clone();
+        let mentor = api
+            .token(Role::City(CityId(p["mentor"].as_i64().unwrap())))
+            .await;
+        let uri = format!("/api/proposals/{}/accept", p["id"]);
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let (api, mentor, uri) = (api.clone(), mentor.clone(), uri.clone());
+                tokio::spawn(async move {
+                    api.post(&uri, Some(&mentor), json!({"version": 1}))
+                        .await
+                        .status
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+        let wins = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        let conflicts = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count();
+        assert_eq!((wins, conflicts), (1, 49), "{statuses:?}");
+        let id = p["id"].to_string();
+        let audit = api
+            .get(
+                &format!(
+                    "/api/audit?kind=proposal&per_page=500&city={}",
+                    p["applicant"]
+                ),
+                Some(&sec),
+            )
+            .await
+            .body;
+        let rows = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["entity_id"] == id.as_str() && e["action"] == "accept")
+            .count();
+        assert_eq!(rows, 1, "one answer, one audit row");
+    }
+}

@@ -158,7 +158,7 @@ fn round_csv(round_json: &Value) -> anyhow::Result<String> {
             .flatten()
             .map(|t| t["slug"].as_str().unwrap_or("").to_string())
             .collect();
-        w.write_record([
+        let cells = [
             p["mentor"].to_string(),
             p["mentor_name"].as_str().unwrap_or("").to_string(),
             p["applicant"].to_string(),
@@ -177,7 +177,8 @@ fn round_csv(round_json: &Value) -> anyhow::Result<String> {
                 .map_or(String::new(), |t| format!("{t:.4}")),
             p["locked"].to_string(),
             p["kept"].to_string(),
-        ])?;
+        ];
+        w.write_record(cells.iter().map(|c| crate::domain::csv_cell(c)))?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }

@@ -92,9 +92,33 @@ pub fn control_char(text: &str) -> Option<char> {
         .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
+/// A cell a spreadsheet shows as text: one that would start a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+/// apostrophe; numbers stay numbers.
+pub fn csv_cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_that_would_start_a_formula_is_text_and_numbers_stay_numbers() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://evil\")"),
+            "'=HYPERLINK(\"http://evil\")"
+        );
+        assert_eq!(csv_cell("+1 call"), "'+1 call");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("-12"), "-12");
+        assert_eq!(csv_cell("Beira, MZ"), "Beira, MZ");
+    }
 
     #[test]
     fn a_text_may_break_lines_but_hold_no_other_control_character() {

@@ -18,7 +18,7 @@ mod support;
 mod topic;
 mod workflow;
 
-pub use access::{Role, control_char, required_text};
+pub use access::{Role, control_char, csv_cell, required_text};
 pub use city::{City, CityId, CityName, CityStatus};
 pub use country::{Country, CountryCode, Language, Region};
 pub use error::{DomainError, MessageArgs, MessageCode};

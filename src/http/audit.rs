@@ -28,9 +28,9 @@ const KINDS: [&str; 10] = [
     tag = "secretariat",
     params(
         ("city" = Option<i64>, Query, description = "Changes concerning this city"),
-        ("kind" = Option<String>, Query, description = "What changed: city, twin_link, cluster_membership, evidence, topic, offer, request, run, proposal or token (a ban is recorded with its run or its declined proposal)"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+        ("kind" = Option<crate::http::openapi::words::AuditKindWord>, Query, description = "What changed: city, twin_link, cluster_membership, evidence, topic, offer, request, run, proposal or token (a ban is recorded with its run or its declined proposal)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)", minimum = 1, maximum = 4294967295_u64),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)", minimum = 1, maximum = 500),
     ),
     security(("bearer" = [])),
     responses(

@@ -33,8 +33,8 @@ fn city_id(field: &str, raw: &str) -> Result<CityId, ApiError> {
     params(
         ("from" = i64, Query, description = "City id of one end (required)"),
         ("to" = i64, Query, description = "City id of the other end (required)"),
-        ("k" = Option<usize>, Query, description = "How many paths, 1 to 10 (default 3)"),
-        ("max_hops" = Option<usize>, Query, description = "Hop limit, 1 to 6 (default 3)"),
+        ("k" = Option<usize>, Query, description = "How many paths, 1 to 10 (default 3)", minimum = 1, maximum = 10),
+        ("max_hops" = Option<usize>, Query, description = "Hop limit, 1 to 6 (default 3)", minimum = 1, maximum = 6),
     ),
     responses(
         (status = 200, description = "The most trusted chains of existing ties between two cities (none: `message` says why)", body = PathAnswer),
@@ -101,7 +101,7 @@ async fn get_plan(
     tag = "engine",
     params(
         ("id" = i64, Path, description = "City id"),
-        ("n" = Option<usize>, Query, description = "How many, 1 to 50 (default 5)"),
+        ("n" = Option<usize>, Query, description = "How many, 1 to 50 (default 5)", minimum = 1, maximum = 50),
     ),
     responses(
         (status = 200, description = "Mentors for an applicant, or applicants for a mentor, best first", body = Suggestions),

@@ -91,7 +91,16 @@ use crate::store::{StoredProposal, StoredRun, TokenInfo};
         tokens::revoke_token,
         openapi_json,
     ),
-    components(schemas(ErrorBody, ErrorDetail, ErrorCode)),
+    components(schemas(
+        ErrorBody,
+        ErrorDetail,
+        ErrorCode,
+        words::CityStatusWord,
+        words::CitySortWord,
+        words::OrderWord,
+        words::TopicKindWord,
+        words::AuditKindWord
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "service", description = "Liveness, counts and this document"),
@@ -262,4 +271,56 @@ pub struct CreatedToken {
     /// and cannot be shown again.
     pub token: String,
     pub info: TokenInfo,
+}
+
+/// The vocabularies of the query parameters that take a word, for the
+/// document only (each handler parses its own and names the parameter when
+/// it refuses one).
+pub mod words {
+    #![allow(dead_code)]
+
+    #[derive(utoipa::ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CityStatusWord {
+        Member,
+        Applicant,
+        Partner,
+    }
+
+    #[derive(utoipa::ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CitySortWord {
+        Name,
+        Id,
+        Country,
+    }
+
+    #[derive(utoipa::ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum OrderWord {
+        Asc,
+        Desc,
+    }
+
+    #[derive(utoipa::ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum TopicKindWord {
+        Cluster,
+        AreaOfAction,
+    }
+
+    #[derive(utoipa::ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AuditKindWord {
+        City,
+        TwinLink,
+        ClusterMembership,
+        Evidence,
+        Topic,
+        Offer,
+        Request,
+        Run,
+        Proposal,
+        Token,
+    }
 }

@@ -196,8 +196,8 @@ async fn cancel(
         ("run" = Option<i64>, Query, description = "Run id"),
         ("city" = Option<i64>, Query, description = "Either side's city id"),
         ("status" = Option<ProposalStatus>, Query, description = "Workflow status"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)", minimum = 1, maximum = 4294967295_u64),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)", minimum = 1, maximum = 500),
     ),
     security((), ("bearer" = [])),
     responses(

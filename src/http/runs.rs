@@ -127,8 +127,8 @@ async fn create_run(
     path = "/api/runs",
     tag = "runs",
     params(
-        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)", minimum = 1, maximum = 4294967295_u64),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)", minimum = 1, maximum = 500),
     ),
     security((), ("bearer" = [])),
     responses(

@@ -24,8 +24,10 @@ pub struct HeldListQuery {
     /// An ISO 639-1 code (or English, French, Arabic, Portuguese, Spanish)
     language: Option<crate::domain::Language>,
     /// Page number, from 1 (default 1)
+    #[param(minimum = 1, maximum = 4294967295_u64)]
     page: Option<u32>,
     /// Items per page, 1 to 500 (default 50)
+    #[param(minimum = 1, maximum = 500)]
     per_page: Option<u32>,
 }
 

@@ -329,8 +329,8 @@ pub struct EvidenceBody {
         ("city" = Option<i64>, Query, description = "City id"),
         ("topic" = Option<String>, Query, description = "A topic's slug or name"),
         ("kind" = Option<EvidenceKind>, Query, description = "The kind of evidence"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)", minimum = 1, maximum = 4294967295_u64),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)", minimum = 1, maximum = 500),
     ),
     responses(
         (status = 200, description = "One page of evidence, by id", body = Page<Evidence>),

@@ -11,7 +11,7 @@ use crate::domain::Topic;
     path = "/api/topics",
     tag = "network",
     params(
-        ("kind" = Option<String>, Query, description = "cluster or area_of_action"),
+        ("kind" = Option<crate::http::openapi::words::TopicKindWord>, Query, description = "cluster or area_of_action"),
         ("retired" = Option<bool>, Query, description = "Retired clusters only (or current ones only)"),
     ),
     responses(

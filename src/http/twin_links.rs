@@ -15,8 +15,8 @@ use crate::store::{LinkQuery, LinkView, Page};
         ("country" = Option<CountryCode>, Query, description = "Links with an end in this country"),
         ("kind" = Option<LinkKind>, Query, description = "The kind of link"),
         ("active" = Option<bool>, Query, description = "Only active (or inactive) links"),
-        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)"),
-        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)"),
+        ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)", minimum = 1, maximum = 4294967295_u64),
+        ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)", minimum = 1, maximum = 500),
     ),
     responses(
         (status = 200, description = "One page of twin links with the names of their ends", body = Page<LinkView>),

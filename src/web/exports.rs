@@ -45,23 +45,11 @@ fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// A cell a spreadsheet shows as text: one that would start a formula
-/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
-/// apostrophe; numbers stay numbers.
-pub fn csv_cell(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if formula && text.parse::<f64>().is_err() {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 /// A CSV download of `rows` (the first is the header), every cell made safe.
 pub fn csv_file(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, WebError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        w.write_record(row.iter().map(|c| csv_cell(c)))
+        w.write_record(row.iter().map(|c| crate::domain::csv_cell(c)))
             .map_err(|e| WebError::Internal(e.to_string()))?;
     }
     let bytes = w
@@ -400,21 +388,4 @@ async fn exports_page(State(state): State<App>, viewer: Viewer) -> Result<Markup
         p class="body" { a href="/" { (tr.t("exports.back")) } }
     };
     Ok(layout::page(&viewer, tr.t("exports.title"), content))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn a_cell_that_would_start_a_formula_is_text_and_numbers_stay_numbers() {
-        assert_eq!(
-            csv_cell("=HYPERLINK(\"http://evil\")"),
-            "'=HYPERLINK(\"http://evil\")"
-        );
-        assert_eq!(csv_cell("+1 call"), "'+1 call");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("-12"), "-12");
-        assert_eq!(csv_cell("Beira, MZ"), "Beira, MZ");
-    }
 }
