@@ -768,3 +768,52 @@ async fn fifty_answers_to_one_version_make_one_move_and_one_audit_row() {
         assert_eq!(rows, 1, "one answer, one audit row");
     }
 }
+
+#[tokio::test]
+async fn a_city_is_named_as_people_type_it_in_bodies_and_queries() {
+    let api = Api::real(common::sqlite().await).await;
+    let sec = api.token(Role::Secretariat).await;
+    let offering: Vec<Value> = api.get("/api/offers?per_page=500", None).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["city"].clone())
+        .collect();
+    let members = api
+        .get("/api/cities?status=member&per_page=500", None)
+        .await
+        .body;
+    let city = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !offering.contains(&c["id"]))
+        .expect("a member without an offer")
+        .clone();
+    let named = format!(
+        "{}, {}",
+        city["name"].as_str().unwrap().to_uppercase(),
+        city["country"].as_str().unwrap()
+    );
+    let body = json!({"city": named, "topics": ["plan"], "capacity": 2, "languages": ["en"], "modalities": ["training"]});
+    let r = api.post("/api/offers", Some(&sec), body.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["city"], city["id"], "answers carry the id");
+    let q = named.replace(' ', "%20").replace(',', "%2C");
+    let listed = api.get(&format!("/api/offers?city={q}"), None).await.body;
+    assert_eq!(listed["items"][0]["id"], r.body["id"]);
+    let r = api
+        .post("/api/offers", Some(&sec), with_city(body, "Atlantis, MZ"))
+        .await;
+    assert_eq!(
+        (r.status, r.body["error"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("city")),
+        "{}",
+        r.body
+    );
+}
+
+fn with_city(mut body: Value, city: &str) -> Value {
+    body["city"] = json!(city);
+    body
+}

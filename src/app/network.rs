@@ -2,11 +2,14 @@
 //! ties completed mentorships have made, the pairs in force, the bans, the
 //! pairs of a run. The engine runs off the async threads.
 
-use crate::domain::ProposalStatus;
+use crate::domain::names::name_key;
+use crate::domain::{CityId, CountryCode, MessageCode, ProposalStatus};
 use crate::engine::{Network, config_now};
 use crate::graph::PastMentorship;
 use crate::matching::{EngineConfig, Pair};
-use crate::store::{Db, Page, Paging, ProposalQuery, RunQuery, StoreResult, StoredProposal};
+use crate::store::{
+    CityKey, Db, Page, Paging, ProposalQuery, RunQuery, StoreResult, StoredProposal,
+};
 
 use super::{AppError, AppResult};
 
@@ -197,4 +200,32 @@ pub async fn current_pairs(db: &dyn Db) -> StoreResult<Option<Vec<Pair>>> {
     pairs.sort();
     pairs.dedup();
     Ok(Some(pairs))
+}
+
+/// The city a person names as "Name, CC" (an alias or another spelling
+/// of the name too: accents and case do not matter).
+pub async fn city_named(db: &dyn Db, field: &str, spec: &str) -> AppResult<CityId> {
+    let refuse = |why: String| {
+        AppError::invalid(
+            field.to_string(),
+            MessageCode::UnknownCity,
+            vec![("id", spec.to_string())],
+            why,
+        )
+    };
+    let (name, cc) = spec
+        .rsplit_once(',')
+        .ok_or_else(|| refuse(format!("'{spec}' is neither a city id nor \"Name, CC\"")))?;
+    let country = CountryCode::parse(cc).map_err(|e| refuse(format!("'{spec}': {}", e.reason)))?;
+    let key = CityKey {
+        country,
+        name_key: name_key(name),
+    };
+    let index = db.name_index().await?;
+    let key = index.aliases.get(&key).unwrap_or(&key);
+    index
+        .cities
+        .get(key)
+        .map(|c| c.id)
+        .ok_or_else(|| refuse(format!("no city '{}' in {}", name.trim(), key.country)))
 }

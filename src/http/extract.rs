@@ -191,10 +191,44 @@ async fn read_body(body: axum::body::Body, keep: bool) -> Result<Bytes, ApiError
     Ok(Bytes::from(kept))
 }
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+/// The fields of a body that name a city: an id, or "Name, CC" as people
+/// type it (resolved here; answers carry the id).
+const CITY_FIELDS: [&str; 5] = ["city", "city_a", "city_b", "mentor", "applicant"];
+
+/// Replaces each city named as "Name, CC" in the body's city fields (and
+/// in its `locks` and `bans`) with the city's id.
+async fn resolve_city_names(app: &App, value: &mut serde_json::Value) -> Result<(), ApiError> {
+    let Some(fields) = value.as_object_mut() else {
+        return Ok(());
+    };
+    for (key, v) in fields.iter_mut() {
+        if CITY_FIELDS.contains(&key.as_str()) {
+            resolve_one(app, key, v).await?;
+        } else if key == "locks" || key == "bans" {
+            for (i, item) in v.as_array_mut().into_iter().flatten().enumerate() {
+                for side in ["mentor", "applicant"] {
+                    if let Some(v) = item.get_mut(side) {
+                        resolve_one(app, &format!("{key}[{i}].{side}"), v).await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn resolve_one(app: &App, field: &str, v: &mut serde_json::Value) -> Result<(), ApiError> {
+    if let Some(spec) = v.as_str().filter(|s| s.contains(',')) {
+        let id = crate::app::network::city_named(app.store.as_ref(), field, spec).await?;
+        *v = serde_json::Value::from(id.0);
+    }
+    Ok(())
+}
+
+impl<T: DeserializeOwned> FromRequest<App> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
         let json = req
             .headers()
             .get(CONTENT_TYPE)
@@ -204,7 +238,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         if !json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let value: serde_json::Value =
+        let mut value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
         if !value.is_object() {
             return Err(ApiError::invalid("body", "the body must be a JSON object"));
@@ -222,6 +256,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 ),
             ));
         }
+        resolve_city_names(app, &mut value).await?;
         serde_path_to_error::deserialize(value)
             .map(Body)
             .map_err(|e| {

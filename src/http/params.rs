@@ -7,16 +7,19 @@ use axum::http::request::Parts;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use super::ApiError;
+use super::{ApiError, App};
 use crate::domain::control_char;
 use crate::store::Paging;
 
 pub struct Params(BTreeMap<String, String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Params {
+/// The query parameters that name a city: an id, or "Name, CC".
+const CITY_PARAMS: [&str; 3] = ["city", "from", "to"];
+
+impl FromRequestParts<App> for Params {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &App) -> Result<Self, Self::Rejection> {
         let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::invalid("query", format!("unreadable query string: {e}")))?;
@@ -41,6 +44,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
                     format!("{name} is given twice: give it once"),
                 ));
             }
+            let value = if CITY_PARAMS.contains(&name.as_str()) && value.contains(',') {
+                crate::app::network::city_named(state.store.as_ref(), &name, &value)
+                    .await?
+                    .to_string()
+            } else {
+                value
+            };
             map.insert(name, value);
         }
         Ok(Params(map))
