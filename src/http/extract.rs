@@ -166,9 +166,8 @@ const DRAIN_MAX: usize = 16 * 1024 * 1024;
 
 /// The body, up to [`MAX_BODY`]; a larger one (or one that is not kept)
 /// is drained up to [`DRAIN_MAX`] first.
-async fn read_body(body: axum::body::Body, keep: bool) -> Result<Bytes, ApiError> {
+async fn read_body(mut body: axum::body::Body, keep: bool) -> Result<Bytes, ApiError> {
     use http_body_util::BodyExt;
-    let mut body = body;
     let mut kept = Vec::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
