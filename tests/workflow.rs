@@ -650,6 +650,28 @@ async fn publishing_supersedes_only_open_proposals_of_earlier_published_runs_eac
     }
 }
 
+/// A member city of the real network that offers nothing yet, as listed.
+async fn member_without_offer(api: &Api) -> Value {
+    let offers = api.get("/api/offers?per_page=500", None).await.body;
+    let offering: Vec<&Value> = offers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["city"])
+        .collect();
+    let members = api
+        .get("/api/cities?status=member&per_page=500", None)
+        .await
+        .body;
+    members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !offering.contains(&&c["id"]))
+        .expect("a member without an offer")
+        .clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_of_one_offer_make_one_and_lists_never_fail_meanwhile() {
     for db in common::every_backend().await {
@@ -660,24 +682,7 @@ async fn concurrent_creates_of_one_offer_make_one_and_lists_never_fail_meanwhile
 
 async fn concurrent_offers(api: std::sync::Arc<Api>) {
     let sec = api.token(Role::Secretariat).await;
-    let members = api
-        .get("/api/cities?status=member&per_page=500", None)
-        .await
-        .body;
-    let offers = api.get("/api/offers?per_page=500", None).await.body;
-    let offering: Vec<i64> = offers["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["city"].as_i64().unwrap())
-        .collect();
-    let city = members["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .find(|id| !offering.contains(id))
-        .expect("a member without an offer");
+    let city = member_without_offer(&api).await["id"].as_i64().unwrap();
     let body = json!({"city": city, "topics": ["plan"], "capacity": 2, "languages": ["en"], "modalities": ["training"]});
     let mut tasks = Vec::new();
     for i in 0..24 {
@@ -773,23 +778,7 @@ async fn fifty_answers_to_one_version_make_one_move_and_one_audit_row() {
 async fn a_city_is_named_as_people_type_it_in_bodies_and_queries() {
     let api = Api::real(common::sqlite().await).await;
     let sec = api.token(Role::Secretariat).await;
-    let offering: Vec<Value> = api.get("/api/offers?per_page=500", None).await.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["city"].clone())
-        .collect();
-    let members = api
-        .get("/api/cities?status=member&per_page=500", None)
-        .await
-        .body;
-    let city = members["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !offering.contains(&c["id"]))
-        .expect("a member without an offer")
-        .clone();
+    let city = member_without_offer(&api).await;
     let named = format!(
         "{}, {}",
         city["name"].as_str().unwrap().to_uppercase(),
