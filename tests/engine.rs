@@ -12,7 +12,7 @@ use twinmatch::domain::{
     Capacity, CityId, CountryCode, Language, Modality, Need, Priority, Region, SupportOffer,
     SupportRequest, TopicId,
 };
-use twinmatch::matching::diagnose::Reason;
+use twinmatch::matching::diagnose::{ChangeKind, Reason};
 use twinmatch::matching::score::{
     Applicant, Candidate, Component, ComponentName, Explanation, Mentor, PairScore, Place,
     exclusion,
@@ -483,6 +483,15 @@ fn build(t: &Tiny) -> Market {
 
 /// Best (tier coverage vector, score) over every feasible subset.
 fn brute(m: &Market, params: &RunParams) -> Option<(Vec<usize>, i64)> {
+    brute_where(m, params, |_| true)
+}
+
+/// [`brute`] over the subsets whose applicant loads pass `keep`.
+fn brute_where(
+    m: &Market,
+    params: &RunParams,
+    keep: impl Fn(&[i64]) -> bool,
+) -> Option<(Vec<usize>, i64)> {
     let pair = |ci: usize| Pair {
         mentor: m.candidates[ci].pair.mentor,
         applicant: m.candidates[ci].pair.applicant,
@@ -513,6 +522,7 @@ fn brute(m: &Market, params: &RunParams) -> Option<(Vec<usize>, i64)> {
                 .iter()
                 .zip(&m.applicants)
                 .any(|(l, x)| *l > i64::from(x.request.max_mentors))
+            || !keep(&load_a)
         {
             continue;
         }
@@ -605,19 +615,83 @@ proptest! {
     }
 
     #[test]
-    fn the_smallest_change_reports_the_exact_gain(t in tiny()) {
+    fn the_smallest_change_is_the_best_round_that_gives_the_applicant_one_more_mentor(
+        t in tiny(),
+        coverage in any::<bool>(),
+    ) {
         let m = build(&t);
-        let params = RunParams { mode: Mode::Score, ..Default::default() };
-        let round = run_round(&m, &params).unwrap();
+        let mode = if coverage { Mode::Coverage } else { Mode::Score };
+        let params = params_of(&t, &m, mode);
+        let Ok(round) = run_round(&m, &params) else { return Ok(()) };
+        let a = &round.assignment;
         for u in &round.unmatched {
-            if let Some(c) = &u.smallest_change {
-                // re-solve by brute force with one more slot at that mentor
+            let ai = m.applicant_index(u.applicant).unwrap();
+            // By brute force: the round as it is, then one more slot at
+            // each full mentor, the applicant required to get one more
+            // mentor; the first best wins, as in the engine.
+            let need = u.got as i64 + 1;
+            let mut best: Option<((Vec<usize>, i64), Option<CityId>)> =
+                brute_where(&m, &params, |l| l[ai] >= need).map(|key| (key, None));
+            for (mi, x) in m.mentors.iter().enumerate() {
+                let load = a.proposals.iter().filter(|p| p.mentor == x.place.city).count();
+                if load < usize::from(x.offer.capacity.get()) {
+                    continue;
+                }
                 let mut bigger = t.clone();
-                let mi = m.mentor_index(c.mentor).unwrap();
                 bigger.caps[mi] += 1;
-                let (_, best) = brute(&build(&bigger), &params).unwrap();
-                prop_assert_eq!(c.total_delta, best - round.assignment.total_score);
+                if let Some(key) = brute_where(&build(&bigger), &params, |l| l[ai] >= need)
+                    && best.as_ref().is_none_or(|b| key > b.0)
+                {
+                    best = Some((key, Some(x.place.city)));
+                }
             }
+            match (&u.smallest_change, best) {
+                (None, None) => {}
+                (Some(c), Some(((tiers, score), slot_at))) => {
+                    prop_assert_eq!(c.total_delta, score - a.total_score, "{}", c.description);
+                    match slot_at {
+                        None => prop_assert_eq!(c.kind, ChangeKind::ServeNow),
+                        Some(at) => prop_assert_eq!((c.kind, c.mentor), (ChangeKind::ExtraSlot, at)),
+                    }
+                    if coverage {
+                        let covered: usize = tiers.iter().sum();
+                        prop_assert_eq!(c.covered_delta, covered as i64 - a.applicants_covered as i64);
+                    }
+                    prop_assert!(a.proposals.iter().all(|p| p.applicant != u.applicant || p.mentor != c.paired_with));
+                }
+                (change, best) => prop_assert!(false, "engine {:?}, brute force {:?}", change, best),
+            }
+        }
+    }
+
+    #[test]
+    fn removing_a_proposal_gives_what_solving_again_without_it_gives(
+        t in tiny(),
+        coverage in any::<bool>(),
+    ) {
+        use twinmatch::matching::whatif::if_removed;
+        let m = build(&t);
+        let mode = if coverage { Mode::Coverage } else { Mode::Score };
+        let params = params_of(&t, &m, mode);
+        let Ok(round) = run_round(&m, &params) else { return Ok(()) };
+        let a = &round.assignment;
+        let searched = if_removed(&m, &params, a, round.optimum.as_ref()).unwrap();
+        let resolved = if_removed(&m, &params, a, None).unwrap();
+        prop_assert_eq!(searched.len(), a.proposals.len());
+        for (w, r) in searched.iter().zip(&resolved) {
+            let gone = Pair { mentor: w.mentor, applicant: w.applicant };
+            let mut without = params.clone();
+            without.locks.retain(|l| *l != gone);
+            without.bans.push(gone);
+            let (tiers, score) = brute(&m, &without).unwrap();
+            prop_assert_eq!(w.total_delta, score - a.total_score);
+            prop_assert_eq!(w.total_delta, r.total_delta);
+            if coverage {
+                let covered: usize = tiers.iter().sum();
+                prop_assert_eq!(w.covered_delta, covered as i64 - a.applicants_covered as i64);
+                prop_assert_eq!(w.covered_delta, r.covered_delta);
+            }
+            prop_assert!(!w.applicant_gets.contains(&w.mentor));
         }
     }
 }
@@ -697,9 +771,9 @@ fn removing_a_proposal_tells_who_the_applicant_gets_instead_and_what_it_costs() 
         mode: Mode::Score,
         ..Default::default()
     };
-    let round = assign(&m, &params).unwrap();
-    assert_eq!(pairs_of(&round), vec![p(1, 101)]);
-    let what = if_removed(&m, &params, &round).unwrap();
+    let round = run_round(&m, &params).unwrap();
+    assert_eq!(pairs_of(&round.assignment), vec![p(1, 101)]);
+    let what = if_removed(&m, &params, &round.assignment, round.optimum.as_ref()).unwrap();
     assert_eq!(what.len(), 1);
     // Without 1->101: 101 takes mentor 2 and 102 gets mentor 1.
     assert_eq!(what[0].applicant_gets, vec![CityId(2)]);

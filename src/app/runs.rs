@@ -295,7 +295,12 @@ pub async fn solve(app: &App, command: &StartRun) -> AppResult<Solved> {
         let refused = |e| assign_error(e, &c.locks, &c.bans);
         let round = run_round(&network.market, &p).map_err(refused)?;
         let removals = if !c.skip_removals && round.assignment.proposals.len() <= IF_REMOVED_LIMIT {
-            if_removed(&network.market, &p, &round.assignment).map_err(refused)?
+            if_removed(
+                &network.market,
+                &p,
+                &round.assignment,
+                round.optimum.as_ref(),
+            ).map_err(refused)?
         } else {
             Vec::new()
         };

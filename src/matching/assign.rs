@@ -19,7 +19,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-use super::flow::{self, ApplicantSlots, BMatchProblem, CandidateArc};
+use super::flow::{self, ApplicantSlots, BMatchProblem, BMatchSolution, CandidateArc};
 use super::score::{Exclusion, Market, PairScore, exclusion};
 use crate::domain::CityId;
 
@@ -203,7 +203,7 @@ pub struct Assignment {
 }
 
 /// The problem after locks and bans: what the solver sees.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     /// Candidate index of each locked pair.
     pub locked: Vec<usize>,
@@ -212,6 +212,8 @@ pub struct Prepared {
     pub problem: BMatchProblem,
     /// Bonus added to each arc's score (stability); subtract to report scores.
     pub arc_bonus: Vec<i64>,
+    /// Applicants covered before the solver: by a lock or a pair in force.
+    pub covered_outside: BTreeSet<usize>,
 }
 
 fn find_candidate(market: &Market, p: &Pair) -> Result<usize, AssignError> {
@@ -318,8 +320,10 @@ pub fn prepare_with(
     let mut arcs = Vec::new();
     let mut arc_candidate = Vec::new();
     let mut arc_bonus = Vec::new();
+    // One more than a round can hold, so that the weights stay
+    // lexicographic with one more slot anywhere (the diagnostics ask that).
     let max_pairs: i64 =
-        i64::from(slots.iter().sum::<u32>()).min(i64::from(caps.iter().sum::<u32>()));
+        i64::from(slots.iter().sum::<u32>()).min(i64::from(caps.iter().sum::<u32>())) + 1;
     // Keeping a previous pair is worth more than any score difference.
     let stability = if params.prefer_previous {
         10_000 * max_pairs + 1
@@ -382,6 +386,7 @@ pub fn prepare_with(
         })
         .collect::<Result<Vec<_>, AssignError>>()?;
     Ok(Prepared {
+        covered_outside: covered_by_lock,
         locked,
         arc_candidate,
         problem: BMatchProblem {
@@ -407,18 +412,61 @@ pub fn choose(
     Ok(if params.mode == Mode::Stable {
         super::stable::deferred_acceptance(market, params, extra_slot)?
     } else {
+        Optimum::solve_with(market, params, extra_slot)?.chosen()
+    })
+}
+
+/// The optimum of a score or coverage run with the prices that prove it:
+/// what the diagnostics search instead of solving again
+/// ([`flow::residual`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Optimum {
+    pub prepared: Prepared,
+    pub solution: BMatchSolution,
+}
+
+impl Optimum {
+    /// Solves a score or coverage run (stable runs have no such optimum).
+    pub fn solve(market: &Market, params: &RunParams) -> Result<Self, AssignError> {
+        Self::solve_with(market, params, None)
+    }
+
+    fn solve_with(
+        market: &Market,
+        params: &RunParams,
+        extra_slot: Option<usize>,
+    ) -> Result<Self, AssignError> {
         let prepared = prepare_with(market, params, extra_slot)?;
         let solution =
             flow::solve(&prepared.problem).map_err(|e| AssignError::TooLarge(e.to_string()))?;
-        let mut chosen = prepared.locked.clone();
+        Ok(Optimum { prepared, solution })
+    }
+
+    /// Candidate indices of the locked and the chosen pairs.
+    pub fn chosen(&self) -> Vec<usize> {
+        let mut chosen = self.prepared.locked.clone();
         chosen.extend(
-            solution
+            self.solution
                 .chosen
                 .iter()
-                .map(|&arc| prepared.arc_candidate[arc as usize]),
+                .map(|&arc| self.prepared.arc_candidate[arc as usize]),
         );
         chosen
-    })
+    }
+
+    /// Candidate index of a solver arc.
+    pub fn candidate(&self, arc: u32) -> usize {
+        self.prepared.arc_candidate[arc as usize]
+    }
+
+    /// Solver arc of a candidate, if it is one (not banned, locked or in force).
+    pub fn arc_of(&self, candidate: usize) -> Option<u32> {
+        self.prepared
+            .arc_candidate
+            .binary_search(&candidate)
+            .ok()
+            .map(|a| a as u32)
+    }
 }
 
 /// Builds the reported assignment from chosen candidate indices.

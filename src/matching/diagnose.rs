@@ -4,19 +4,26 @@
 //! Reasons, from the most to the least fundamental: no mentor shares its
 //! languages; mentors share a language but none offers its topics; every
 //! candidate is banned; candidates exist but are full (the best ones are
-//! named with who holds their slots). The smallest change is computed
-//! exactly: for each of the applicant's best candidate mentors, the round
-//! is solved again with one more slot at that mentor; the change that
-//! serves the applicant with the best total is reported.
+//! named with who holds their slots).
+//!
+//! The smallest change is exact: among "one more slot at mentor M", for
+//! every mentor that is full, the best round in which the applicant gets one
+//! more mentor. In score and coverage runs it is read from the optimum (one
+//! shortest-path search per applicant in the residual graph, see
+//! [`flow::residual`](super::flow::residual)); the tests compare it with
+//! exhaustive solves. Stable runs have no such optimum: there the round is
+//! solved again with one more slot at each of the applicant's
+//! [`WHAT_IF_CANDIDATES`] best candidates.
 
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::assign::{AssignError, Assignment, Pair, RunParams, choose};
-use super::score::{Exclusion, Market, exclusion};
+use super::assign::{AssignError, Assignment, Optimum, Pair, Proposal, RunParams, choose};
+use super::flow::residual::{Augmentation, Residual};
+use super::score::{Candidate, Exclusion, Market, exclusion};
 use crate::domain::{CityId, Language};
 
-/// How many of an applicant's best candidates are tried for the smallest change.
+/// How many of an applicant's best candidates a stable run tries.
 pub const WHAT_IF_CANDIDATES: usize = 5;
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -54,8 +61,23 @@ pub enum Reason {
     },
 }
 
+/// What the smallest change changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// One more slot at `mentor`.
+    #[default]
+    ExtraSlot,
+    /// Nothing to add: the round can serve the applicant as it is, at the
+    /// cost stated (others ranked higher), e.g. by locking the pair with
+    /// `mentor`.
+    ServeNow,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SmallestChange {
+    #[serde(default)]
+    pub kind: ChangeKind,
     pub mentor: CityId,
     pub name: String,
     /// The mentor the applicant gets after the change (may differ when the
@@ -63,6 +85,9 @@ pub struct SmallestChange {
     pub paired_with: CityId,
     /// Change of the round's total score.
     pub total_delta: i64,
+    /// Change of the number of applicants covered (this one included).
+    #[serde(default)]
+    pub covered_delta: i64,
     pub description: String,
 }
 
@@ -76,51 +101,60 @@ pub struct Unmatched {
     pub smallest_change: Option<SmallestChange>,
 }
 
+/// The candidates of applicant `ai` (the market keeps them sorted).
+pub fn candidates_of(market: &Market, ai: usize) -> &[Candidate] {
+    let from = market.candidates.partition_point(|c| c.applicant < ai);
+    let to = market.candidates.partition_point(|c| c.applicant <= ai);
+    &market.candidates[from..to]
+}
+
 /// Explains every applicant of `assignment` with fewer mentors than asked.
-/// Cost: up to [`WHAT_IF_CANDIDATES`] extra solves per such applicant.
+/// `optimum` is the run's own (score and coverage runs); without it each
+/// such applicant costs up to [`WHAT_IF_CANDIDATES`] solves.
 pub fn unmatched(
     market: &Market,
     params: &RunParams,
     assignment: &Assignment,
+    optimum: Option<&Optimum>,
 ) -> Result<Vec<Unmatched>, AssignError> {
     let bans: BTreeSet<Pair> = params.bans.iter().copied().collect();
+    let mut held: BTreeMap<CityId, Vec<&Proposal>> = BTreeMap::new();
+    let mut mine: BTreeMap<CityId, BTreeSet<CityId>> = BTreeMap::new();
+    for p in &assignment.proposals {
+        held.entry(p.mentor).or_default().push(p);
+        mine.entry(p.applicant).or_default().insert(p.mentor);
+    }
+    let mut committed: BTreeMap<CityId, usize> = BTreeMap::new();
+    for p in &params.committed {
+        *committed.entry(p.applicant).or_default() += 1;
+    }
+    let residual = optimum.map(|o| Residual::new(&o.prepared.problem, &o.solution));
     let mut out = Vec::new();
     for (ai, a) in market.applicants.iter().enumerate() {
-        let got = assignment
-            .proposals
-            .iter()
-            .filter(|p| p.applicant == a.place.city)
-            .count()
-            + params
-                .committed
-                .iter()
-                .filter(|p| p.applicant == a.place.city)
-                .count();
+        let city = a.place.city;
+        let got = mine.get(&city).map_or(0, BTreeSet::len)
+            + committed.get(&city).copied().unwrap_or(0);
         if got >= usize::from(a.request.max_mentors) {
             continue;
         }
-        let mine: Vec<_> = market
-            .candidates
-            .iter()
-            .filter(|c| c.applicant == ai)
-            .collect();
-        let open: Vec<_> = mine
+        let all = candidates_of(market, ai);
+        let mut open: Vec<&Candidate> = all
             .iter()
             .filter(|c| {
-                !bans.contains(&Pair {
+                let pair = Pair {
                     mentor: c.pair.mentor,
-                    applicant: c.pair.applicant,
-                })
+                    applicant: city,
+                };
+                !bans.contains(&pair) && !mine.get(&city).is_some_and(|m| m.contains(&pair.mentor))
             })
-            .filter(|c| {
-                !assignment
-                    .proposals
-                    .iter()
-                    .any(|p| p.applicant == c.pair.applicant && p.mentor == c.pair.mentor)
-            })
-            .copied()
             .collect();
-        let reason = if mine.is_empty() {
+        open.sort_by(|x, y| {
+            y.pair
+                .score
+                .cmp(&x.pair.score)
+                .then(x.pair.mentor.cmp(&y.pair.mentor))
+        });
+        let reason = if all.is_empty() {
             let sharing = market
                 .mentors
                 .iter()
@@ -142,17 +176,10 @@ pub fn unmatched(
             }
         } else if open.is_empty() && got == 0 {
             Reason::AllCandidatesBanned {
-                candidates: mine.len(),
+                candidates: all.len(),
             }
         } else {
-            let mut best = open.clone();
-            best.sort_by(|x, y| {
-                y.pair
-                    .score
-                    .cmp(&x.pair.score)
-                    .then(x.pair.mentor.cmp(&y.pair.mentor))
-            });
-            let best = best
+            let best = open
                 .iter()
                 .take(3)
                 .map(|c| {
@@ -162,10 +189,10 @@ pub fn unmatched(
                         name: m.place.name.clone(),
                         score: c.pair.score,
                         capacity: m.offer.capacity.get(),
-                        holders: assignment
-                            .proposals
-                            .iter()
-                            .filter(|p| p.mentor == m.place.city)
+                        holders: held
+                            .get(&m.place.city)
+                            .into_iter()
+                            .flatten()
                             .map(|p| Holder {
                                 applicant: p.applicant,
                                 name: market
@@ -184,13 +211,13 @@ pub fn unmatched(
                 best,
             }
         };
-        let smallest_change = if open.is_empty() {
-            None
-        } else {
-            what_if(market, params, assignment, ai, got, &open)?
+        let smallest_change = match (&residual, optimum) {
+            _ if open.is_empty() => None,
+            (Some(r), Some(o)) => from_optimum(market, o, r, ai),
+            _ => by_resolving(market, params, assignment, ai, got, &open)?,
         };
         out.push(Unmatched {
-            applicant: a.place.city,
+            applicant: city,
             name: a.place.name.clone(),
             asked: a.request.max_mentors,
             got,
@@ -201,68 +228,137 @@ pub fn unmatched(
     Ok(out)
 }
 
-fn what_if(
+fn describe(
+    market: &Market,
+    kind: ChangeKind,
+    mentor: usize,
+    paired_with: CityId,
+    total_delta: i64,
+) -> String {
+    let m = &market.mentors[mentor].place;
+    if kind == ChangeKind::ServeNow {
+        format!(
+            "the round can serve this applicant with {} as it is (lock the pair), {:+} points to the total",
+            m.name, total_delta
+        )
+    } else if paired_with == m.city {
+        format!(
+            "one more slot at {} adds this pair, {:+} points to the total",
+            m.name, total_delta
+        )
+    } else {
+        format!(
+            "one more slot at {} lets the round serve this applicant, {:+} points to the total",
+            m.name, total_delta
+        )
+    }
+}
+
+/// Score and coverage changes of an augmentation, in market terms.
+pub fn deltas(market: &Market, optimum: &Optimum, change: &Augmentation) -> (i64, i64) {
+    let score = |arc: &u32| market.candidates[optimum.candidate(*arc)].pair.score;
+    let total = change.added.iter().map(score).sum::<i64>()
+        - change.removed.iter().map(score).sum::<i64>();
+    let outside = |i: &&u32| !optimum.prepared.covered_outside.contains(&(**i as usize));
+    let covered = change.covered.iter().filter(outside).count() as i64
+        - change.uncovered.iter().filter(outside).count() as i64;
+    (total, covered)
+}
+
+/// The best "one more slot at a full mentor" for applicant `ai`, from one
+/// search in the residual graph of the run's optimum.
+fn from_optimum(
+    market: &Market,
+    optimum: &Optimum,
+    residual: &Residual,
+    ai: usize,
+) -> Option<SmallestChange> {
+    let problem = &optimum.prepared.problem;
+    if residual.load(ai as u32) >= problem.applicants[ai].max {
+        return None; // its slots are held by locks and pairs in force
+    }
+    let search = residual.one_more_for(ai as u32);
+    // (kind, mentor with the extra slot, change)
+    let mut best: Option<(ChangeKind, Option<usize>, Augmentation)> = search
+        .one_more_now()
+        .map(|now| (ChangeKind::ServeNow, None, now));
+    for m in 0..market.mentors.len() {
+        if residual.mentor_load(m as u32) < problem.mentor_capacity[m] {
+            continue; // a slot it already has free would change nothing
+        }
+        if let Some(change) = search.one_more_through(m as u32)
+            && best
+                .as_ref()
+                .is_none_or(|b| change.worth_delta > b.2.worth_delta)
+        {
+            best = Some((ChangeKind::ExtraSlot, Some(m), change));
+        }
+    }
+    let (kind, slot_at, change) = best?;
+    let gets = change
+        .added
+        .iter()
+        .map(|&arc| &market.candidates[optimum.candidate(arc)])
+        .find(|c| c.applicant == ai)?;
+    let mentor = slot_at.unwrap_or(gets.mentor);
+    let (total_delta, covered_delta) = deltas(market, optimum, &change);
+    Some(SmallestChange {
+        kind,
+        mentor: market.mentors[mentor].place.city,
+        name: market.mentors[mentor].place.name.clone(),
+        paired_with: gets.pair.mentor,
+        total_delta,
+        covered_delta,
+        description: describe(market, kind, mentor, gets.pair.mentor, total_delta),
+    })
+}
+
+/// The smallest change by solving again, one extra slot at each of the
+/// applicant's best open candidates (stable runs).
+fn by_resolving(
     market: &Market,
     params: &RunParams,
     assignment: &Assignment,
     ai: usize,
     got: usize,
-    open: &[&super::score::Candidate],
+    open: &[&Candidate],
 ) -> Result<Option<SmallestChange>, AssignError> {
-    let mut tries: Vec<_> = open.to_vec();
-    tries.sort_by(|x, y| {
-        y.pair
-            .score
-            .cmp(&x.pair.score)
-            .then(x.pair.mentor.cmp(&y.pair.mentor))
-    });
+    let city = market.applicants[ai].place.city;
+    let before: BTreeSet<CityId> = assignment
+        .proposals
+        .iter()
+        .filter(|p| p.applicant == city)
+        .map(|p| p.mentor)
+        .collect();
     let mut best: Option<SmallestChange> = None;
-    for c in tries.into_iter().take(WHAT_IF_CANDIDATES) {
+    for c in open.iter().take(WHAT_IF_CANDIDATES) {
         let chosen = choose(market, params, Some(c.mentor))?;
         let mine: Vec<CityId> = chosen
             .iter()
             .filter(|&&ci| market.candidates[ci].applicant == ai)
             .map(|&ci| market.candidates[ci].pair.mentor)
             .collect();
-        if mine.len() <= got {
+        if mine.len() + params.committed.iter().filter(|p| p.applicant == city).count() <= got {
             continue;
         }
-        let total: i64 = chosen
-            .iter()
-            .map(|&ci| market.candidates[ci].pair.score)
-            .sum();
-        let delta = total - assignment.total_score;
-        let m = &market.mentors[c.mentor];
-        let paired_with = if mine.contains(&m.place.city) {
-            m.place.city
+        let after = super::assign::assignment_of(market, params, chosen);
+        let delta = after.total_score - assignment.total_score;
+        let m = &market.mentors[c.mentor].place;
+        let paired_with = if mine.contains(&m.city) {
+            m.city
         } else {
-            *mine
-                .iter()
-                .find(|id| {
-                    !assignment.proposals.iter().any(|p| {
-                        p.applicant == market.applicants[ai].place.city && p.mentor == **id
-                    })
-                })
-                .unwrap_or(&mine[0])
-        };
-        let description = if paired_with == m.place.city {
-            format!(
-                "one more slot at {} adds this pair, {:+} points to the total",
-                m.place.name, delta
-            )
-        } else {
-            format!(
-                "one more slot at {} lets the round serve this applicant, {:+} points to the total",
-                m.place.name, delta
-            )
+            *mine.iter().find(|id| !before.contains(id)).unwrap_or(&mine[0])
         };
         if best.as_ref().is_none_or(|b| delta > b.total_delta) {
             best = Some(SmallestChange {
-                mentor: m.place.city,
-                name: m.place.name.clone(),
+                kind: ChangeKind::ExtraSlot,
+                mentor: m.city,
+                name: m.name.clone(),
                 paired_with,
                 total_delta: delta,
-                description,
+                covered_delta: after.applicants_covered as i64
+                    - assignment.applicants_covered as i64,
+                description: describe(market, ChangeKind::ExtraSlot, c.mentor, paired_with, delta),
             });
         }
     }

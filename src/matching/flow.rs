@@ -69,6 +69,7 @@
 //! pair bonus of about 1.8e8 and an objective below 4e12.
 
 mod fast;
+pub mod residual;
 pub mod ssp;
 
 use thiserror::Error;

@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use super::assign::{AssignError, Assignment, Pair, RunDiff, RunParams, assign, diff};
+use super::assign::{
+    AssignError, Assignment, Mode, Optimum, Pair, RunDiff, RunParams, assign, assignment_of, diff,
+};
 use super::diagnose::{Unmatched, unmatched};
 use super::report::{Coverage, coverage};
 use super::score::Market;
@@ -19,12 +21,22 @@ pub struct Round {
     pub blocking_pairs: usize,
     /// Against `params.previous`, when it is given.
     pub diff: Option<RunDiff>,
+    /// The optimum with its prices (score and coverage runs), which the
+    /// diagnostics search ([`super::whatif::if_removed`] takes it too).
+    #[serde(skip)]
+    pub optimum: Option<Optimum>,
 }
 
-/// Runs a round. Deterministic; cost dominated by the what-if solves of
-/// the unmatched applicants (see [`super::diagnose`]).
+/// Runs a round. Deterministic. In score and coverage runs the
+/// diagnostics cost one residual search per unmatched applicant (see
+/// [`super::diagnose`]); stable runs solve again per tried change.
 pub fn run_round(market: &Market, params: &RunParams) -> Result<Round, AssignError> {
-    let assignment = assign(market, params)?;
+    let (assignment, optimum) = if params.mode == Mode::Stable {
+        (assign(market, params)?, None)
+    } else {
+        let optimum = Optimum::solve(market, params)?;
+        (assignment_of(market, params, optimum.chosen()), Some(optimum))
+    };
     let pairs: Vec<Pair> = assignment
         .proposals
         .iter()
@@ -37,9 +49,10 @@ pub fn run_round(market: &Market, params: &RunParams) -> Result<Round, AssignErr
     let in_effect: Vec<Pair> = pairs.iter().chain(&params.committed).copied().collect();
     Ok(Round {
         coverage: coverage(market, params, &assignment)?,
-        unmatched: unmatched(market, params, &assignment)?,
+        unmatched: unmatched(market, params, &assignment, optimum.as_ref())?,
         blocking_pairs: blocking_pairs(market, params, &pairs).len(),
         diff: (!params.previous.is_empty()).then(|| diff(&params.previous, &in_effect)),
         assignment,
+        optimum,
     })
 }

@@ -1,14 +1,22 @@
 //! What a round would give without one of its proposals: the secretariat's
-//! question before it removes (bans) a pair. For each proposal the round
-//! is solved again with that pair banned (and unlocked), on the same market
-//! and parameters, and the difference is reported: whom the applicant gets
-//! instead, how coverage and the total score move, and how many other
-//! pairs change. One exact solve per proposal.
+//! question before it removes (bans) a pair. The answer is the round with
+//! that pair banned (and unlocked), on the same market and parameters: whom
+//! the applicant gets instead, how coverage and the total score move, and
+//! how many other pairs change.
+//!
+//! In score and coverage runs it is read from the run's optimum: one
+//! shortest path in its residual graph per proposal
+//! ([`flow::residual`](super::flow::residual)), exactly the optimum a new
+//! solve would reach (the tests compare both; where several rounds are
+//! equally good the pairs named may be another of them). Locked proposals
+//! and stable runs are solved again.
 
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-use super::assign::{AssignError, Assignment, Pair, RunParams, assign};
+use super::assign::{AssignError, Assignment, Optimum, Pair, RunParams, assign};
+use super::diagnose::{candidates_of, deltas};
+use super::flow::residual::Residual;
 use super::score::Market;
 use crate::domain::CityId;
 
@@ -38,14 +46,16 @@ fn pairs(a: &Assignment) -> BTreeSet<Pair> {
         .collect()
 }
 
-/// For every proposal of `assignment` (solved from `params`), the round
-/// without it.
+/// For every proposal of `assignment` (solved from `params`, with its
+/// `optimum` in score and coverage runs), the round without it.
 pub fn if_removed(
     market: &Market,
     params: &RunParams,
     assignment: &Assignment,
+    optimum: Option<&Optimum>,
 ) -> Result<Vec<IfRemoved>, AssignError> {
     let before = pairs(assignment);
+    let residual = optimum.map(|o| (o, Residual::new(&o.prepared.problem, &o.solution)));
     assignment
         .proposals
         .iter()
@@ -54,11 +64,45 @@ pub fn if_removed(
                 mentor: p.mentor,
                 applicant: p.applicant,
             };
-            let mut without = params.clone();
-            without.locks.retain(|l| *l != removed);
-            without.bans.push(removed);
-            let after = assign(market, &without)?;
-            let now = pairs(&after);
+            let arc = residual.as_ref().and_then(|(o, _)| {
+                let ai = market.applicant_index(p.applicant)?;
+                let mi = market.mentor_index(p.mentor)?;
+                let base = market.candidates.partition_point(|c| c.applicant < ai);
+                let ci = base
+                    + candidates_of(market, ai)
+                        .binary_search_by_key(&mi, |c| c.mentor)
+                        .ok()?;
+                o.arc_of(ci)
+            });
+            let (now, covered_delta, total_delta) = match (arc, &residual) {
+                (Some(arc), Some((o, r))) => {
+                    let change = r.without(arc).expect("a proposal's arc is chosen");
+                    let (total, covered) = deltas(market, o, &change);
+                    let gone: BTreeSet<Pair> = change
+                        .removed
+                        .iter()
+                        .map(|&a| pair_of(market, o.candidate(a)))
+                        .collect();
+                    let now = before
+                        .iter()
+                        .filter(|q| !gone.contains(q))
+                        .copied()
+                        .chain(change.added.iter().map(|&a| pair_of(market, o.candidate(a))))
+                        .collect();
+                    (now, covered, total)
+                }
+                _ => {
+                    let mut without = params.clone();
+                    without.locks.retain(|l| *l != removed);
+                    without.bans.push(removed);
+                    let after = assign(market, &without)?;
+                    (
+                        pairs(&after),
+                        after.applicants_covered as i64 - assignment.applicants_covered as i64,
+                        after.total_score - assignment.total_score,
+                    )
+                }
+            };
             let applicant_gets: Vec<CityId> = now
                 .iter()
                 .filter(|q| q.applicant == p.applicant && !before.contains(q))
@@ -75,11 +119,18 @@ pub fn if_removed(
                 mentor: p.mentor,
                 applicant: p.applicant,
                 applicant_gets,
-                covered_delta: after.applicants_covered as i64
-                    - assignment.applicants_covered as i64,
-                total_delta: after.total_score - assignment.total_score,
+                covered_delta,
+                total_delta,
                 other_changes,
             })
         })
         .collect()
+}
+
+fn pair_of(market: &Market, candidate: usize) -> Pair {
+    let c = &market.candidates[candidate];
+    Pair {
+        mentor: c.pair.mentor,
+        applicant: c.pair.applicant,
+    }
 }
