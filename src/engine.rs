@@ -97,8 +97,17 @@ impl Network {
         mentorships: &[PastMentorship],
         config: EngineConfig,
     ) -> Self {
-        let graph = NetworkGraph::build_with_mentorships(&snapshot, &config.trust, mentorships);
-        let market = Market::build(&snapshot, &graph, config);
+        use crate::stage::timed;
+        let graph = timed(
+            "graph",
+            |g: &NetworkGraph| g.tie_count(),
+            || NetworkGraph::build_with_mentorships(&snapshot, &config.trust, mentorships),
+        );
+        let market = timed(
+            "candidates",
+            |m: &Market| m.candidates.len(),
+            || Market::build(&snapshot, &graph, config),
+        );
         Self {
             snapshot,
             graph,

@@ -25,6 +25,8 @@ pub mod matching;
 pub mod seed;
 /// The HTTP server: the JSON API and the pages merged, with their shared layers.
 pub mod server;
+/// Stages of a round as `tracing` spans, and the report of their times.
+pub mod stage;
 /// The `Store` trait, its SQLite and PostgreSQL backends, and the CSV import.
 pub mod store;
 /// The pages for people (maud): overview, applicants, cities, rounds, proposals, plans.

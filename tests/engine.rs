@@ -481,6 +481,9 @@ fn build(t: &Tiny) -> Market {
     )
 }
 
+/// What [`brute`] maximises: covered applicants per tier, then the score.
+type Key = (Vec<usize>, i64);
+
 /// Best (tier coverage vector, score) over every feasible subset.
 fn brute(m: &Market, params: &RunParams) -> Option<(Vec<usize>, i64)> {
     brute_where(m, params, |_| true)
@@ -630,7 +633,7 @@ proptest! {
             // each full mentor, the applicant required to get one more
             // mentor; the first best wins, as in the engine.
             let need = u.got as i64 + 1;
-            let mut best: Option<((Vec<usize>, i64), Option<CityId>)> =
+            let mut best: Option<(Key, Option<CityId>)> =
                 brute_where(&m, &params, |l| l[ai] >= need).map(|key| (key, None));
             for (mi, x) in m.mentors.iter().enumerate() {
                 let load = a.proposals.iter().filter(|p| p.mentor == x.place.city).count();

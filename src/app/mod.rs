@@ -19,14 +19,19 @@ pub use policy::Reader;
 
 use crate::store::Db;
 
-/// What every use-case reaches: the store.
+/// What every use-case reaches: the store, and this process's network
+/// built from it ([`network::NetworkCache`]).
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Db>,
+    pub networks: Arc<network::NetworkCache>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Db>) -> Self {
-        App { store }
+        App {
+            store,
+            networks: Arc::default(),
+        }
     }
 }

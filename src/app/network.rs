@@ -11,7 +11,9 @@ use crate::store::{
     CityKey, Db, Page, Paging, ProposalQuery, RunQuery, StoreResult, StoredProposal,
 };
 
-use super::{AppError, AppResult};
+use super::{App, AppError, AppResult};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Every item of a paged list, fetched a page of the largest size at a time.
 pub async fn all_pages<T, F, Fut>(mut fetch: F) -> StoreResult<Vec<T>>
@@ -85,7 +87,12 @@ pub async fn blocking<T: Send + 'static>(
 
 /// The network now, with the ties completed mentorships have made.
 pub async fn load_network(db: &dyn Db, config: EngineConfig) -> AppResult<Network> {
-    let snapshot = db.snapshot().await?;
+    let snapshot = crate::stage::timed_async(
+        "snapshot",
+        |s: &Result<crate::domain::Snapshot, _>| s.as_ref().map_or(0, |s| s.cities.len()),
+        db.snapshot(),
+    )
+    .await?;
     let mentorships: Vec<PastMentorship> =
         proposals_with(db, Some(ProposalStatus::Completed), None)
             .await?
@@ -106,17 +113,59 @@ pub async fn load_network(db: &dyn Db, config: EngineConfig) -> AppResult<Networ
     .await
 }
 
-/// The network with today's default settings.
-pub async fn network_now(db: &dyn Db) -> AppResult<Network> {
-    load_network(db, config_now()).await
+/// This process's network: built once per network version (and year of
+/// evidence), shared by every read until a write anywhere moves the
+/// version. Each serving process keeps its own and sees the others' writes
+/// on its next read, since the version lives in the database.
+#[derive(Default)]
+pub struct NetworkCache {
+    built: tokio::sync::Mutex<Option<Built>>,
+    rebuilds: AtomicU64,
+}
+
+struct Built {
+    version: i64,
+    year: i32,
+    network: Arc<Network>,
+}
+
+impl NetworkCache {
+    /// How many times this cache has built the network.
+    pub fn rebuilds(&self) -> u64 {
+        self.rebuilds.load(Ordering::Relaxed)
+    }
+}
+
+/// The network with today's default settings, from the cache when the
+/// network has not changed since it was built. Readers that arrive during a
+/// rebuild wait for it rather than building again.
+pub async fn network_now(app: &App) -> AppResult<Arc<Network>> {
+    let config = config_now();
+    let version = app.store.network_version().await?;
+    let mut built = app.networks.built.lock().await;
+    if let Some(b) = built.as_ref()
+        && b.version == version
+        && b.year == config.year
+    {
+        return Ok(b.network.clone());
+    }
+    let year = config.year;
+    let network = Arc::new(load_network(app.store.as_ref(), config).await?);
+    app.networks.rebuilds.fetch_add(1, Ordering::Relaxed);
+    *built = Some(Built {
+        version,
+        year,
+        network: network.clone(),
+    });
+    Ok(network)
 }
 
 /// Runs `f` on the network as it is now, off the async threads.
 pub async fn with_network<T: Send + 'static>(
-    db: &dyn Db,
+    app: &App,
     f: impl FnOnce(&Network) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
-    let network = network_now(db).await?;
+    let network = network_now(app).await?;
     blocking(move || f(&network)).await
 }
 

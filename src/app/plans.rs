@@ -42,7 +42,7 @@ pub async fn plan_with<T: Send + 'static>(
     f: impl FnOnce(&Network, Plan) -> T + Send + 'static,
 ) -> AppResult<T> {
     let current = current_pairs(app.store.as_ref()).await?;
-    with_network(app.store.as_ref(), move |n| {
+    with_network(app, move |n| {
         Ok(f(n, plans_in(n, &[city], current.as_deref())?.remove(0)))
     })
     .await
@@ -55,7 +55,7 @@ pub async fn all_plans<T: Send + 'static>(
     f: impl FnOnce(&Network, Vec<Plan>) -> T + Send + 'static,
 ) -> AppResult<T> {
     let current = current_pairs(app.store.as_ref()).await?;
-    with_network(app.store.as_ref(), move |n| {
+    with_network(app, move |n| {
         let cities: Vec<CityId> = n.market.applicants.iter().map(|a| a.place.city).collect();
         Ok(f(n, plans_in(n, &cities, current.as_deref())?))
     })

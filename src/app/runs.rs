@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 
 use super::network::{self, blocking, proposals_where};
 use super::policy::Reader;
@@ -184,13 +185,9 @@ pub fn named(network: &Network, proposals: &[StoredProposal]) -> Vec<NamedPropos
         .collect()
 }
 
-/// Most proposals for which the round is re-solved once each to say what
-/// removing it would change.
-const IF_REMOVED_LIMIT: usize = 500;
-
 /// A round solved as asked, on the network as it is, before it is stored.
 pub struct Solved {
-    pub network: Network,
+    pub network: Arc<Network>,
     pub round: Round,
     /// Per proposal, the round re-solved without it.
     pub removals: Vec<IfRemoved>,
@@ -284,23 +281,29 @@ pub async fn solve(app: &App, command: &StartRun) -> AppResult<Solved> {
         prefer_previous: command.prefer_previous,
         committed: network::committed_pairs(db).await?,
     };
-    let config = crate::matching::EngineConfig {
-        weights: command.weights,
-        ..crate::engine::config_now()
+    // The default weights are the cached network's; others build their own.
+    let network = if command.weights == ScoreWeights::default() {
+        network::network_now(app).await?
+    } else {
+        let config = crate::matching::EngineConfig {
+            weights: command.weights,
+            ..crate::engine::config_now()
+        };
+        Arc::new(network::load_network(db, config).await?)
     };
-    let network = network::load_network(db, config).await?;
     let (p, c) = (params.clone(), command.clone());
     let (network, round, removals) = blocking(move || {
         let started = std::time::Instant::now();
         let refused = |e| assign_error(e, &c.locks, &c.bans);
         let round = run_round(&network.market, &p).map_err(refused)?;
-        let removals = if !c.skip_removals && round.assignment.proposals.len() <= IF_REMOVED_LIMIT {
+        let removals = if !c.skip_removals {
             if_removed(
                 &network.market,
                 &p,
                 &round.assignment,
                 round.optimum.as_ref(),
-            ).map_err(refused)?
+            )
+            .map_err(refused)?
         } else {
             Vec::new()
         };
@@ -329,7 +332,7 @@ pub struct StartedRun {
     pub run: StoredRun,
     pub proposals: Vec<StoredProposal>,
     pub summary: RunSummary,
-    pub network: Network,
+    pub network: Arc<Network>,
 }
 
 /// Solves the round `command` asks for and stores it: the one way to
@@ -356,10 +359,13 @@ pub async fn start(app: &App, actor: &Actor, command: &StartRun) -> AppResult<St
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default();
     let overrides: Vec<Override> = command.locks.iter().chain(&command.bans).cloned().collect();
-    let (run, stored) = app
-        .store
-        .create_run(actor, &mode_name, &params, &summary, &proposals, &overrides)
-        .await?;
+    let (run, stored) = crate::stage::timed_async(
+        "store",
+        |r: &Result<(_, Vec<_>), _>| r.as_ref().map_or(0, |(_, p)| p.len()),
+        app.store
+            .create_run(actor, &mode_name, &params, &summary, &proposals, &overrides),
+    )
+    .await?;
     Ok(StartedRun {
         run,
         proposals: stored,

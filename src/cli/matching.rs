@@ -324,7 +324,7 @@ pub async fn run_path(
     k: usize,
     max_hops: usize,
 ) -> anyhow::Result<ExitCode> {
-    let network = network_now(app.store.as_ref()).await?;
+    let network = network_now(app).await?;
     let (from, to) = (
         find_city(&network.snapshot, from)?,
         find_city(&network.snapshot, to)?,

@@ -67,10 +67,7 @@ async fn get_paths(State(app): State<App>, params: Params) -> Result<Json<PathAn
         return Err(ApiError::invalid("max_hops", "max_hops is between 1 and 6"));
     }
     Ok(Json(
-        with_network(app.store.as_ref(), move |n| {
-            Ok(n.paths(from, to, k, Some(max_hops))?)
-        })
-        .await?,
+        with_network(&app, move |n| Ok(n.paths(from, to, k, Some(max_hops))?)).await?,
     ))
 }
 
@@ -122,7 +119,7 @@ async fn get_suggestions(
         return Err(ApiError::invalid("n", "n is between 1 and 50"));
     }
     Ok(Json(
-        with_network(app.store.as_ref(), move |net| Ok(net.suggestions(city, n)?)).await?,
+        with_network(&app, move |net| Ok(net.suggestions(city, n)?)).await?,
     ))
 }
 

@@ -168,7 +168,7 @@ async fn get_run(
 ) -> Result<Json<Value>, ApiError> {
     let run = runs::visible(&app, caller.reader(), id).await?;
     let proposals = runs::proposals_of(&app, caller.reader(), id).await?;
-    let network = network_now(app.store.as_ref()).await?;
+    let network = network_now(&app).await?;
     Ok(Json(
         json!({ "run": run, "proposals": runs::named(&network, &proposals) }),
     ))

@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::assign::{AssignError, Assignment, Optimum, Pair, Proposal, RunParams, choose};
 use super::flow::residual::{Augmentation, Residual};
+use super::par;
 use super::score::{Candidate, Exclusion, Market, exclusion};
 use crate::domain::{CityId, Language};
 
@@ -130,10 +131,12 @@ pub fn unmatched(
     }
     let residual = optimum.map(|o| Residual::new(&o.prepared.problem, &o.solution));
     let mut out = Vec::new();
+    // (index in `out`, applicant) of the searches to run, all at once below.
+    let mut searches = Vec::new();
     for (ai, a) in market.applicants.iter().enumerate() {
         let city = a.place.city;
-        let got = mine.get(&city).map_or(0, BTreeSet::len)
-            + committed.get(&city).copied().unwrap_or(0);
+        let got =
+            mine.get(&city).map_or(0, BTreeSet::len) + committed.get(&city).copied().unwrap_or(0);
         if got >= usize::from(a.request.max_mentors) {
             continue;
         }
@@ -213,7 +216,10 @@ pub fn unmatched(
         };
         let smallest_change = match (&residual, optimum) {
             _ if open.is_empty() => None,
-            (Some(r), Some(o)) => from_optimum(market, o, r, ai),
+            (Some(_), Some(_)) => {
+                searches.push((out.len(), ai));
+                None
+            }
             _ => by_resolving(market, params, assignment, ai, got, &open)?,
         };
         out.push(Unmatched {
@@ -224,6 +230,12 @@ pub fn unmatched(
             reason,
             smallest_change,
         });
+    }
+    if let (Some(r), Some(o)) = (&residual, optimum) {
+        let found = par::map(&searches, |&(_, ai)| from_optimum(market, o, r, ai));
+        for ((at, _), change) in searches.iter().zip(found) {
+            out[*at].smallest_change = change;
+        }
     }
     Ok(out)
 }
@@ -257,8 +269,8 @@ fn describe(
 /// Score and coverage changes of an augmentation, in market terms.
 pub fn deltas(market: &Market, optimum: &Optimum, change: &Augmentation) -> (i64, i64) {
     let score = |arc: &u32| market.candidates[optimum.candidate(*arc)].pair.score;
-    let total = change.added.iter().map(score).sum::<i64>()
-        - change.removed.iter().map(score).sum::<i64>();
+    let total =
+        change.added.iter().map(score).sum::<i64>() - change.removed.iter().map(score).sum::<i64>();
     let outside = |i: &&u32| !optimum.prepared.covered_outside.contains(&(**i as usize));
     let covered = change.covered.iter().filter(outside).count() as i64
         - change.uncovered.iter().filter(outside).count() as i64;
@@ -338,7 +350,14 @@ fn by_resolving(
             .filter(|&&ci| market.candidates[ci].applicant == ai)
             .map(|&ci| market.candidates[ci].pair.mentor)
             .collect();
-        if mine.len() + params.committed.iter().filter(|p| p.applicant == city).count() <= got {
+        if mine.len()
+            + params
+                .committed
+                .iter()
+                .filter(|p| p.applicant == city)
+                .count()
+            <= got
+        {
             continue;
         }
         let after = super::assign::assignment_of(market, params, chosen);
@@ -347,7 +366,10 @@ fn by_resolving(
         let paired_with = if mine.contains(&m.city) {
             m.city
         } else {
-            *mine.iter().find(|id| !before.contains(id)).unwrap_or(&mine[0])
+            *mine
+                .iter()
+                .find(|id| !before.contains(id))
+                .unwrap_or(&mine[0])
         };
         if best.as_ref().is_none_or(|b| delta > b.total_delta) {
             best = Some(SmallestChange {

@@ -19,6 +19,7 @@ pub mod expertise;
 pub mod flow;
 pub mod r#gen;
 pub mod instance;
+pub mod par;
 pub mod plan;
 pub mod report;
 pub mod round;

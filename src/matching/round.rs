@@ -11,6 +11,7 @@ use super::diagnose::{Unmatched, unmatched};
 use super::report::{Coverage, coverage};
 use super::score::Market;
 use super::stable::blocking_pairs;
+use crate::stage::timed;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Round {
@@ -31,12 +32,21 @@ pub struct Round {
 /// diagnostics cost one residual search per unmatched applicant (see
 /// [`super::diagnose`]); stable runs solve again per tried change.
 pub fn run_round(market: &Market, params: &RunParams) -> Result<Round, AssignError> {
-    let (assignment, optimum) = if params.mode == Mode::Stable {
-        (assign(market, params)?, None)
-    } else {
-        let optimum = Optimum::solve(market, params)?;
-        (assignment_of(market, params, optimum.chosen()), Some(optimum))
-    };
+    let (assignment, optimum) = timed(
+        "assign",
+        |r: &Result<(Assignment, _), _>| r.as_ref().map_or(0, |(a, _)| a.pairs),
+        || {
+            Ok::<_, AssignError>(if params.mode == Mode::Stable {
+                (assign(market, params)?, None)
+            } else {
+                let optimum = Optimum::solve(market, params)?;
+                (
+                    assignment_of(market, params, optimum.chosen()),
+                    Some(optimum),
+                )
+            })
+        },
+    )?;
     let pairs: Vec<Pair> = assignment
         .proposals
         .iter()
@@ -47,10 +57,23 @@ pub fn run_round(market: &Market, params: &RunParams) -> Result<Round, AssignErr
         .collect();
     // What is in effect after the round: its proposals and the pairs in force.
     let in_effect: Vec<Pair> = pairs.iter().chain(&params.committed).copied().collect();
+    let unmatched = timed(
+        "unmatched",
+        |r: &Result<Vec<_>, _>| r.as_ref().map_or(0, Vec::len),
+        || unmatched(market, params, &assignment, optimum.as_ref()),
+    )?;
     Ok(Round {
-        coverage: coverage(market, params, &assignment)?,
-        unmatched: unmatched(market, params, &assignment, optimum.as_ref())?,
-        blocking_pairs: blocking_pairs(market, params, &pairs).len(),
+        coverage: timed(
+            "coverage",
+            |_| market.applicants.len(),
+            || coverage(market, params, &assignment),
+        )?,
+        unmatched,
+        blocking_pairs: timed(
+            "blocking_pairs",
+            |n| *n,
+            || blocking_pairs(market, params, &pairs).len(),
+        ),
         diff: (!params.previous.is_empty()).then(|| diff(&params.previous, &in_effect)),
         assignment,
         optimum,

@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use super::assign::{AssignError, Assignment, Optimum, Pair, RunParams, assign};
 use super::diagnose::{candidates_of, deltas};
 use super::flow::residual::Residual;
+use super::par;
 use super::score::Market;
 use crate::domain::CityId;
 
@@ -56,75 +57,78 @@ pub fn if_removed(
 ) -> Result<Vec<IfRemoved>, AssignError> {
     let before = pairs(assignment);
     let residual = optimum.map(|o| (o, Residual::new(&o.prepared.problem, &o.solution)));
-    assignment
-        .proposals
-        .iter()
-        .map(|p| {
-            let removed = Pair {
-                mentor: p.mentor,
-                applicant: p.applicant,
-            };
-            let arc = residual.as_ref().and_then(|(o, _)| {
-                let ai = market.applicant_index(p.applicant)?;
-                let mi = market.mentor_index(p.mentor)?;
-                let base = market.candidates.partition_point(|c| c.applicant < ai);
-                let ci = base
-                    + candidates_of(market, ai)
-                        .binary_search_by_key(&mi, |c| c.mentor)
-                        .ok()?;
-                o.arc_of(ci)
-            });
-            let (now, covered_delta, total_delta) = match (arc, &residual) {
-                (Some(arc), Some((o, r))) => {
-                    let change = r.without(arc).expect("a proposal's arc is chosen");
-                    let (total, covered) = deltas(market, o, &change);
-                    let gone: BTreeSet<Pair> = change
-                        .removed
-                        .iter()
-                        .map(|&a| pair_of(market, o.candidate(a)))
-                        .collect();
-                    let now = before
-                        .iter()
-                        .filter(|q| !gone.contains(q))
-                        .copied()
-                        .chain(change.added.iter().map(|&a| pair_of(market, o.candidate(a))))
-                        .collect();
-                    (now, covered, total)
-                }
-                _ => {
-                    let mut without = params.clone();
-                    without.locks.retain(|l| *l != removed);
-                    without.bans.push(removed);
-                    let after = assign(market, &without)?;
-                    (
-                        pairs(&after),
-                        after.applicants_covered as i64 - assignment.applicants_covered as i64,
-                        after.total_score - assignment.total_score,
+    par::map(&assignment.proposals, |p| {
+        let removed = Pair {
+            mentor: p.mentor,
+            applicant: p.applicant,
+        };
+        let arc = residual.as_ref().and_then(|(o, _)| {
+            let ai = market.applicant_index(p.applicant)?;
+            let mi = market.mentor_index(p.mentor)?;
+            let base = market.candidates.partition_point(|c| c.applicant < ai);
+            let ci = base
+                + candidates_of(market, ai)
+                    .binary_search_by_key(&mi, |c| c.mentor)
+                    .ok()?;
+            o.arc_of(ci)
+        });
+        let (now, covered_delta, total_delta) = match (arc, &residual) {
+            (Some(arc), Some((o, r))) => {
+                let change = r.without(arc).expect("a proposal's arc is chosen");
+                let (total, covered) = deltas(market, o, &change);
+                let gone: BTreeSet<Pair> = change
+                    .removed
+                    .iter()
+                    .map(|&a| pair_of(market, o.candidate(a)))
+                    .collect();
+                let now = before
+                    .iter()
+                    .filter(|q| !gone.contains(q))
+                    .copied()
+                    .chain(
+                        change
+                            .added
+                            .iter()
+                            .map(|&a| pair_of(market, o.candidate(a))),
                     )
-                }
-            };
-            let applicant_gets: Vec<CityId> = now
-                .iter()
-                .filter(|q| q.applicant == p.applicant && !before.contains(q))
-                .map(|q| q.mentor)
-                .collect();
-            let other_changes = before
-                .symmetric_difference(&now)
-                .filter(|q| {
-                    **q != removed
-                        && !(q.applicant == p.applicant && applicant_gets.contains(&q.mentor))
-                })
-                .count();
-            Ok(IfRemoved {
-                mentor: p.mentor,
-                applicant: p.applicant,
-                applicant_gets,
-                covered_delta,
-                total_delta,
-                other_changes,
+                    .collect();
+                (now, covered, total)
+            }
+            _ => {
+                let mut without = params.clone();
+                without.locks.retain(|l| *l != removed);
+                without.bans.push(removed);
+                let after = assign(market, &without)?;
+                (
+                    pairs(&after),
+                    after.applicants_covered as i64 - assignment.applicants_covered as i64,
+                    after.total_score - assignment.total_score,
+                )
+            }
+        };
+        let applicant_gets: Vec<CityId> = now
+            .iter()
+            .filter(|q| q.applicant == p.applicant && !before.contains(q))
+            .map(|q| q.mentor)
+            .collect();
+        let other_changes = before
+            .symmetric_difference(&now)
+            .filter(|q| {
+                **q != removed
+                    && !(q.applicant == p.applicant && applicant_gets.contains(&q.mentor))
             })
+            .count();
+        Ok(IfRemoved {
+            mentor: p.mentor,
+            applicant: p.applicant,
+            applicant_gets,
+            covered_delta,
+            total_delta,
+            other_changes,
         })
-        .collect()
+    })
+    .into_iter()
+    .collect()
 }
 
 fn pair_of(market: &Market, candidate: usize) -> Pair {

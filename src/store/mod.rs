@@ -90,6 +90,10 @@ pub trait Store: Send + Sync {
     async fn stats(&self) -> StoreResult<Stats>;
     /// The whole network at once, for the engine and for exports.
     async fn snapshot(&self) -> StoreResult<Snapshot>;
+    /// The network's version: it moves with every committed write to what
+    /// [`Self::snapshot`] reads (and to completed mentorships), in the
+    /// writing transaction. Read it before the snapshot it keys.
+    async fn network_version(&self) -> StoreResult<i64>;
 }
 
 /// Opens (and migrates) the store a URL names: `sqlite://FILE` (created if

@@ -161,7 +161,7 @@ async fn city_page(
         .filter(|c| *c != id)
         .collect();
     let wants_suggestions = request.is_some();
-    let engine = with_network(state.store.as_ref(), move |net| {
+    let engine = with_network(&state, move |net| {
         let names = others
             .iter()
             .filter_map(|c| net.named(*c).ok().map(|n| (*c, n)))

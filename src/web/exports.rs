@@ -102,7 +102,7 @@ async fn proposals(
         return Ok((None, Vec::new()));
     };
     let stored = runs::proposals_of(state, viewer.reader(), run.id).await?;
-    let network = crate::app::network::network_now(state.store.as_ref()).await?;
+    let network = crate::app::network::network_now(state).await?;
     Ok((Some(run), runs::named(&network, &stored)))
 }
 

@@ -337,7 +337,7 @@ async fn new_form(
         None => Settings::fresh(latest.is_some()),
     }
     .with_ticked(&ticked);
-    let network = network_now(state.store.as_ref()).await?;
+    let network = network_now(&state).await?;
     Ok(round_form(
         &viewer,
         &network,
@@ -494,7 +494,7 @@ async fn create(
             },
         }
     }
-    let network = network_now(state.store.as_ref()).await?;
+    let network = network_now(&state).await?;
     let latest = latest_run(state.store.as_ref()).await?;
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -523,7 +523,7 @@ async fn review(
     let tr = viewer.tr;
     let run = runs::visible(&state, viewer.reader(), id).await?;
     let proposals = runs::proposals_of(&state, viewer.reader(), id).await?;
-    let network = network_now(state.store.as_ref()).await?;
+    let network = network_now(&state).await?;
     let s = &run.summary;
     let name = |c: CityId| city_link(&network, c);
     let removal = |m: CityId, a: CityId| {

@@ -88,9 +88,14 @@ enum Step {
     Unreached,
     Start,
     /// From the node `from` through the residual arc of problem arc `arc`.
-    Arc { from: u32, arc: u32 },
+    Arc {
+        from: u32,
+        arc: u32,
+    },
     /// Through `O -> A_i`, `A_i -> O`, `M_j -> O` or `O -> M_j`.
-    Outside { from: u32 },
+    Outside {
+        from: u32,
+    },
 }
 
 /// The settled distances of one search.

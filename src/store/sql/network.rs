@@ -423,6 +423,12 @@ macro_rules! sql_network {
                 Ok(self.held_where(Some(city)).await?.pop())
             }
 
+            async fn network_version(&self) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT version FROM network_version WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
             async fn stats(&self) -> StoreResult<Stats> {
                 let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
                     "SELECT (SELECT COUNT(*) FROM cities), \

@@ -46,24 +46,37 @@ macro_rules! sql_runs {
                     .fetch_one(&mut *tx)
                     .await?
                     .into_run()?;
-                    let mut stored = Vec::with_capacity(proposals.len());
-                    for p in proposals {
-                        let row = sqlx::query_as::<_, ProposalRow>(sqlx::AssertSqlSafe(format!(
-                            "INSERT INTO proposals (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, 'proposed', $7) RETURNING {}",
-                            PROPOSAL_COLUMNS.replace("p.", "")
-                        )))
-                        .bind(run.id)
-                        .bind(p.mentor.0)
-                        .bind(p.applicant.0)
-                        .bind(p.score)
-                        .bind(to_json(&p.explanation)?)
-                        .bind(p.locked)
-                        .bind(&at)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        stored.push(row.into_proposal()?);
+                    // One multi-row insert per chunk (7 parameters a row stays
+                    // far below either backend's limit), then one read back.
+                    for chunk in proposals.chunks(1000) {
+                        let mut insert = QueryBuilder::<$db>::new(
+                            "INSERT INTO proposals (run_id, mentor_id, applicant_id, score, explanation, locked, status, updated_at) ",
+                        );
+                        let explained = chunk
+                            .iter()
+                            .map(|p| Ok((p, to_json(&p.explanation)?)))
+                            .collect::<StoreResult<Vec<_>>>()?;
+                        insert.push_values(explained, |mut row, (p, explanation)| {
+                            row.push_bind(run.id)
+                                .push_bind(p.mentor.0)
+                                .push_bind(p.applicant.0)
+                                .push_bind(p.score)
+                                .push_bind(explanation)
+                                .push_bind(p.locked)
+                                .push_bind("proposed")
+                                .push_bind(at.clone());
+                        });
+                        insert.build().execute(&mut *tx).await?;
                     }
+                    let stored = sqlx::query_as::<_, ProposalRow>(sqlx::AssertSqlSafe(format!(
+                        "SELECT {PROPOSAL_COLUMNS} FROM proposals p WHERE p.run_id = $1 ORDER BY p.id"
+                    )))
+                    .bind(run.id)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(ProposalRow::into_proposal)
+                    .collect::<StoreResult<Vec<_>>>()?;
                     for o in overrides {
                         let ban = o.action == "ban";
                         if ban {
