@@ -44,14 +44,14 @@ trap cleanup EXIT
 # "stage NAME size=N seconds=S peak_mb=M" lines -> "NAME N S M" rows
 stages() { sed -n 's/^stage \([a-z_]*\) size=\([0-9]*\) seconds=\([0-9.]*\) peak_mb=\([0-9]*\).*/\1 \2 \3 \4/p' "$1"; }
 
-printf '%-9s %-34s %-16s %10s %9s %9s\n' size network stage items seconds peak_MB
+printf '%-9s %-34s %-20s %10s %9s %9s\n' size network stage items seconds peak_MB
 for f in "${fractions[@]}"; do
     cities=$((20000 / f)) links=$((30000 / f)) offers=$((1500 / f)) requests=$((4000 / f))
     net="$cities cities $links links $offers/$requests"
     dir=$work/world$f db=sqlite://$work/world$f.db
     python3 "$bench_dir/world.py" --out "$dir" --cities $cities --members $((2000 / f)) \
         --links $links --offers $offers --requests $requests --seed "$seed" >/dev/null
-    row() { printf '%-9s %-34s %-16s %10s %9s %9s\n' "1/$f" "$net" "$@"; }
+    row() { printf '%-9s %-34s %-20s %10s %9s %9s\n' "1/$f" "$net" "$@"; }
 
     /usr/bin/time -f 'TIME %e %M' -o "$work/t" "$bin" import "$dir" --database "$db" >/dev/null
     read -r _ s kb < "$work/t"

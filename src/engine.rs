@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::domain::{CityId, Snapshot};
 use crate::graph::{NetworkGraph, PastMentorship, TrustPath};
@@ -22,7 +23,7 @@ pub fn config_now() -> EngineConfig {
 /// The network as the engine sees it at one moment.
 pub struct Network {
     pub snapshot: Snapshot,
-    pub graph: NetworkGraph,
+    pub graph: Arc<NetworkGraph>,
     pub market: Market,
 }
 
@@ -100,8 +101,14 @@ impl Network {
         use crate::stage::timed;
         let graph = timed(
             "graph",
-            |g: &NetworkGraph| g.tie_count(),
-            || NetworkGraph::build_with_mentorships(&snapshot, &config.trust, mentorships),
+            |g: &Arc<NetworkGraph>| g.tie_count(),
+            || {
+                Arc::new(NetworkGraph::build_with_mentorships(
+                    &snapshot,
+                    &config.trust,
+                    mentorships,
+                ))
+            },
         );
         let market = timed(
             "candidates",

@@ -14,8 +14,7 @@ use twinmatch::domain::{
 };
 use twinmatch::matching::diagnose::{ChangeKind, Reason};
 use twinmatch::matching::score::{
-    Applicant, Candidate, Component, ComponentName, Explanation, Mentor, PairScore, Place,
-    exclusion,
+    Applicant, Candidate, Mentor, Place, Scored, TieNodes, exclusion,
 };
 use twinmatch::matching::stable::blocking_pairs;
 use twinmatch::matching::{
@@ -90,27 +89,6 @@ fn applicant(
     }
 }
 
-fn pair_score(a: CityId, m: CityId, score: i64) -> PairScore {
-    PairScore {
-        applicant: a,
-        mentor: m,
-        score,
-        explanation: Explanation {
-            components: vec![Component {
-                name: ComponentName::TopicFit,
-                points: score,
-                weight: 10_000,
-                fraction: score as f64 / 10_000.0,
-                detail: String::new(),
-            }],
-            matched_topics: vec![],
-            tie: None,
-            shared_languages: vec![],
-            shared_modalities: vec![],
-        },
-    }
-}
-
 /// A market with the given candidate scores (applicant index, mentor index, score).
 fn market(
     mentors: Vec<Mentor>,
@@ -122,7 +100,12 @@ fn market(
         .map(|&(a, m, s)| Candidate {
             applicant: a,
             mentor: m,
-            pair: pair_score(applicants[a].place.city, mentors[m].place.city, s),
+            pair: Scored {
+                applicant: applicants[a].place.city,
+                mentor: mentors[m].place.city,
+                score: s,
+            },
+            tie: TieNodes::default(),
         })
         .collect();
     candidates.sort_by_key(|c| (c.applicant, c.mentor));
@@ -134,6 +117,8 @@ fn market(
         topics: BTreeMap::new(),
         evidence: BTreeMap::new(),
         config: EngineConfig::default(),
+        graph: None,
+        tie_nodes: Vec::new(),
     }
 }
 
@@ -631,10 +616,10 @@ proptest! {
             let ai = m.applicant_index(u.applicant).unwrap();
             // By brute force: the round as it is, then one more slot at
             // each full mentor, the applicant required to get one more
-            // mentor; the first best wins, as in the engine.
+            // mentor.
             let need = u.got as i64 + 1;
-            let mut best: Option<(Key, Option<CityId>)> =
-                brute_where(&m, &params, |l| l[ai] >= need).map(|key| (key, None));
+            let mut options: Vec<(Key, Option<CityId>)> = Vec::new();
+            options.extend(brute_where(&m, &params, |l| l[ai] >= need).map(|key| (key, None)));
             for (mi, x) in m.mentors.iter().enumerate() {
                 let load = a.proposals.iter().filter(|p| p.mentor == x.place.city).count();
                 if load < usize::from(x.offer.capacity.get()) {
@@ -642,20 +627,22 @@ proptest! {
                 }
                 let mut bigger = t.clone();
                 bigger.caps[mi] += 1;
-                if let Some(key) = brute_where(&build(&bigger), &params, |l| l[ai] >= need)
-                    && best.as_ref().is_none_or(|b| key > b.0)
-                {
-                    best = Some((key, Some(x.place.city)));
+                if let Some(key) = brute_where(&build(&bigger), &params, |l| l[ai] >= need) {
+                    options.push((key, Some(x.place.city)));
                 }
             }
+            let best = options.iter().map(|o| o.0.clone()).max();
             match (&u.smallest_change, best) {
                 (None, None) => {}
-                (Some(c), Some(((tiers, score), slot_at))) => {
+                (Some(c), Some((tiers, score))) => {
                     prop_assert_eq!(c.total_delta, score - a.total_score, "{}", c.description);
-                    match slot_at {
-                        None => prop_assert_eq!(c.kind, ChangeKind::ServeNow),
-                        Some(at) => prop_assert_eq!((c.kind, c.mentor), (ChangeKind::ExtraSlot, at)),
-                    }
+                    // The change named is one of the best (ties: any of them).
+                    let named = match c.kind {
+                        ChangeKind::ServeNow => None,
+                        ChangeKind::ExtraSlot => Some(c.mentor),
+                    };
+                    let key = options.iter().find(|o| o.1 == named).map(|o| &o.0);
+                    prop_assert_eq!(key, Some(&(tiers.clone(), score)), "{}", c.description);
                     if coverage {
                         let covered: usize = tiers.iter().sum();
                         prop_assert_eq!(c.covered_delta, covered as i64 - a.applicants_covered as i64);
@@ -708,6 +695,21 @@ async fn on_the_real_network_coverage_mode_covers_every_coverable_applicant_with
     let network = twinmatch::engine::Network::build(net, EngineConfig::default());
     let market = &network.market;
     assert!(market.applicants.len() > 40 && market.mentors.len() > 80);
+    // Every candidate's score is what its explanation, built later, adds up to.
+    for ci in 0..market.candidates.len() {
+        let explained = market.explain(ci);
+        let sum: i64 = explained
+            .explanation
+            .components
+            .iter()
+            .map(|c| c.points)
+            .sum();
+        assert_eq!(
+            sum, market.candidates[ci].pair.score,
+            "{:?}",
+            explained.explanation
+        );
+    }
     let round = run_round(market, &RunParams::default()).unwrap();
     assert_eq!(round.assignment.mode, Mode::Coverage);
     assert_eq!(

@@ -297,11 +297,17 @@ pub async fn solve(app: &App, command: &StartRun) -> AppResult<Solved> {
         let refused = |e| assign_error(e, &c.locks, &c.bans);
         let round = run_round(&network.market, &p).map_err(refused)?;
         let removals = if !c.skip_removals {
-            if_removed(
-                &network.market,
-                &p,
-                &round.assignment,
-                round.optimum.as_ref(),
+            crate::stage::timed(
+                "if_removed",
+                |r: &Result<Vec<_>, _>| r.as_ref().map_or(0, Vec::len),
+                || {
+                    if_removed(
+                        &network.market,
+                        &p,
+                        &round.assignment,
+                        round.optimum.as_ref(),
+                    )
+                },
             )
             .map_err(refused)?
         } else {

@@ -65,7 +65,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::domain::{CityId, ClusterMembership, ClusterRole, Period, Snapshot, TopicId};
 
-pub use paths::{Hop, TrustPath};
+pub use paths::{Hop, PathsFrom, TrustPath};
 pub use trust::{COST_UNITS, MIN_TRUST, PastMentorship, Relation, Tie, TrustModel, trust_cost};
 
 /// The hop limit the service uses unless told otherwise: an introduction

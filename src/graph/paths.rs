@@ -159,6 +159,26 @@ impl NetworkGraph {
             .collect()
     }
 
+    /// The best paths from `from` to every city within `max_hops` hops, from
+    /// one search as in [`best_paths_from`](Self::best_paths_from), but kept
+    /// as node sequences: a path is only built for the cities asked.
+    pub fn paths_from(&self, from: CityId, max_hops: usize) -> PathsFrom<'_> {
+        let labels = match self.node(from) {
+            Some(s) if max_hops > 0 => self.search(s, max_hops, None),
+            _ => Vec::new(),
+        };
+        PathsFrom {
+            graph: self,
+            labels,
+        }
+    }
+
+    /// The path through `nodes` (as [`PathsFrom::nodes`] gives them).
+    pub fn path_of(&self, nodes: &[u32]) -> TrustPath {
+        let nodes: Vec<usize> = nodes.iter().map(|&n| n as usize).collect();
+        self.trust_path(&nodes)
+    }
+
     /// The `k` most trusted simple paths from `from` to `to` within
     /// `max_hops` hops, best first: the alternatives to
     /// [`best_path`](Self::best_path), which is always the first.
@@ -315,6 +335,19 @@ impl NetworkGraph {
 
     /// The public form of a node path found by a search: each hop over the
     /// strongest tie of its pair, the trust their product.
+    /// The trust of the path through `nodes`: the product of its ties'
+    /// trusts, in order (what [`TrustPath::trust`] holds).
+    fn path_trust(&self, nodes: impl Iterator<Item = usize> + Clone) -> f64 {
+        nodes
+            .clone()
+            .zip(nodes.skip(1))
+            .map(|(a, b)| {
+                let step = self.step(a, b).expect("a search only walks along ties");
+                self.graph[step.edge].trust
+            })
+            .product()
+    }
+
     fn trust_path(&self, path: &[usize]) -> TrustPath {
         let hops: Vec<Hop> = path
             .windows(2)
@@ -332,9 +365,31 @@ impl NetworkGraph {
             })
             .collect();
         TrustPath {
-            trust: hops.iter().map(|h| h.trust).product(),
+            trust: self.path_trust(path.iter().copied()),
             hops,
         }
+    }
+}
+
+/// The best paths from one city, as [`NetworkGraph::paths_from`] found them.
+pub struct PathsFrom<'g> {
+    graph: &'g NetworkGraph,
+    labels: Vec<Option<Label>>,
+}
+
+impl PathsFrom<'_> {
+    fn label(&self, to: CityId) -> Option<&Label> {
+        self.labels.get(self.graph.node(to)?)?.as_ref()
+    }
+
+    /// The nodes of the best path to `to`, for [`NetworkGraph::path_of`].
+    pub fn nodes(&self, to: CityId) -> Option<impl Iterator<Item = u32> + '_> {
+        Some(self.label(to)?.path.iter().map(|&n| n as u32))
+    }
+
+    /// The trust of the best path to `to` (that path's [`TrustPath::trust`]).
+    pub fn trust(&self, to: CityId) -> Option<f64> {
+        Some(self.graph.path_trust(self.label(to)?.path.iter().copied()))
     }
 }
 

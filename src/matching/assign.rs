@@ -475,24 +475,21 @@ pub fn assignment_of(market: &Market, params: &RunParams, mut chosen: Vec<usize>
     chosen.dedup();
     let locks: BTreeSet<Pair> = params.locks.iter().copied().collect();
     let previous: BTreeSet<Pair> = params.previous.iter().copied().collect();
-    let proposals: Vec<Proposal> = chosen
-        .iter()
-        .map(|&ci| {
-            let c = &market.candidates[ci];
-            let pair = Pair {
-                mentor: c.pair.mentor,
-                applicant: c.pair.applicant,
-            };
-            Proposal {
-                mentor: pair.mentor,
-                applicant: pair.applicant,
-                score: c.pair.score,
-                locked: locks.contains(&pair),
-                kept: previous.contains(&pair),
-                pair: c.pair.clone(),
-            }
-        })
-        .collect();
+    let proposals: Vec<Proposal> = super::par::map(&chosen, |&ci| {
+        let c = &market.candidates[ci];
+        let pair = Pair {
+            mentor: c.pair.mentor,
+            applicant: c.pair.applicant,
+        };
+        Proposal {
+            mentor: pair.mentor,
+            applicant: pair.applicant,
+            score: c.pair.score,
+            locked: locks.contains(&pair),
+            kept: previous.contains(&pair),
+            pair: market.explain(ci),
+        }
+    });
     let mut covered: BTreeSet<usize> = chosen
         .iter()
         .map(|&ci| market.candidates[ci].applicant)

@@ -7,11 +7,12 @@
 //! named with who holds their slots).
 //!
 //! The smallest change is exact: among "one more slot at mentor M", for
-//! every mentor that is full, the best round in which the applicant gets one
-//! more mentor. In score and coverage runs it is read from the optimum (one
-//! shortest-path search per applicant in the residual graph, see
-//! [`flow::residual`](super::flow::residual)); the tests compare it with
-//! exhaustive solves. Stable runs have no such optimum: there the round is
+//! every mentor that is full, and "nothing added" (the round can serve it
+//! at a cost), the best round in which the applicant gets one more mentor.
+//! In score and coverage runs it is read from the optimum: one search in its
+//! residual graph for every applicant together (see
+//! [`flow::residual`](super::flow::residual)), and the tests compare it with
+//! exhaustive solves; where several changes are equally good, one is named. Stable runs have no such optimum: there the round is
 //! solved again with one more slot at each of the applicant's
 //! [`WHAT_IF_CANDIDATES`] best candidates.
 
@@ -19,7 +20,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::assign::{AssignError, Assignment, Optimum, Pair, Proposal, RunParams, choose};
-use super::flow::residual::{Augmentation, Residual};
+use super::flow::residual::{Augmentation, OneMore, Residual, Slot};
 use super::par;
 use super::score::{Candidate, Exclusion, Market, exclusion};
 use crate::domain::{CityId, Language};
@@ -232,7 +233,10 @@ pub fn unmatched(
         });
     }
     if let (Some(r), Some(o)) = (&residual, optimum) {
-        let found = par::map(&searches, |&(_, ai)| from_optimum(market, o, r, ai));
+        let everywhere = r.one_more_everywhere();
+        let found = par::map(&searches, |&(_, ai)| {
+            from_optimum(market, o, &everywhere, ai)
+        });
         for ((at, _), change) in searches.iter().zip(found) {
             out[*at].smallest_change = change;
         }
@@ -277,42 +281,24 @@ pub fn deltas(market: &Market, optimum: &Optimum, change: &Augmentation) -> (i64
     (total, covered)
 }
 
-/// The best "one more slot at a full mentor" for applicant `ai`, from one
-/// search in the residual graph of the run's optimum.
+/// The best "one more slot at a full mentor, or none" for applicant `ai`,
+/// from the search shared by every applicant.
 fn from_optimum(
     market: &Market,
     optimum: &Optimum,
-    residual: &Residual,
+    everywhere: &OneMore,
     ai: usize,
 ) -> Option<SmallestChange> {
-    let problem = &optimum.prepared.problem;
-    if residual.load(ai as u32) >= problem.applicants[ai].max {
-        return None; // its slots are held by locks and pairs in force
-    }
-    let search = residual.one_more_for(ai as u32);
-    // (kind, mentor with the extra slot, change)
-    let mut best: Option<(ChangeKind, Option<usize>, Augmentation)> = search
-        .one_more_now()
-        .map(|now| (ChangeKind::ServeNow, None, now));
-    for m in 0..market.mentors.len() {
-        if residual.mentor_load(m as u32) < problem.mentor_capacity[m] {
-            continue; // a slot it already has free would change nothing
-        }
-        if let Some(change) = search.one_more_through(m as u32)
-            && best
-                .as_ref()
-                .is_none_or(|b| change.worth_delta > b.2.worth_delta)
-        {
-            best = Some((ChangeKind::ExtraSlot, Some(m), change));
-        }
-    }
-    let (kind, slot_at, change) = best?;
+    let (slot, change) = everywhere.best_for(ai as u32)?;
     let gets = change
         .added
         .iter()
         .map(|&arc| &market.candidates[optimum.candidate(arc)])
         .find(|c| c.applicant == ai)?;
-    let mentor = slot_at.unwrap_or(gets.mentor);
+    let (kind, mentor) = match slot {
+        Slot::Existing => (ChangeKind::ServeNow, gets.mentor),
+        Slot::AddedAt(m) => (ChangeKind::ExtraSlot, m as usize),
+    };
     let (total_delta, covered_delta) = deltas(market, optimum, &change);
     Some(SmallestChange {
         kind,

@@ -17,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::expertise::{EvidenceWeights, Expertise};
 use crate::domain::{
@@ -228,6 +229,10 @@ pub enum Exclusion {
 
 /// The applicants, the mentors and every candidate pair with its score:
 /// what the assignment solvers work on. Pure function of the snapshot.
+///
+/// A candidate holds its score and the nodes of its best chain of ties, not
+/// its explanation: [`Market::explain`] builds that, for the pairs someone
+/// reads (proposals, suggestions), with the same arithmetic.
 #[derive(Debug, Clone)]
 pub struct Market {
     /// Ordered by city id.
@@ -240,14 +245,35 @@ pub struct Market {
     /// Evidence by city, for expertise beyond the candidates (plans).
     pub evidence: BTreeMap<CityId, Vec<Evidence>>,
     pub config: EngineConfig,
+    /// The graph the chains of ties run in (none: no chains to explain).
+    pub graph: Option<Arc<NetworkGraph>>,
+    /// Graph nodes of the candidates' chains of ties, one run per candidate.
+    pub tie_nodes: Vec<u32>,
 }
 
-/// A candidate pair by index into the market's lists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A candidate pair by index into the market's lists, with its score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Candidate {
     pub applicant: usize,
     pub mentor: usize,
-    pub pair: PairScore,
+    pub pair: Scored,
+    /// Its chain of ties in [`Market::tie_nodes`] (`len` 0: none).
+    pub tie: TieNodes,
+}
+
+/// A pair and its score, without the explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Scored {
+    pub applicant: CityId,
+    pub mentor: CityId,
+    pub score: i64,
+}
+
+/// Where a candidate's chain of ties lies in [`Market::tie_nodes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct TieNodes {
+    pub start: u32,
+    pub len: u32,
 }
 
 fn intersect<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
@@ -259,12 +285,14 @@ fn intersect<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
 
 impl Market {
     /// Builds the market: places, then for each applicant one graph search
-    /// to every city (introduction paths), then a score for every pair that
-    /// passes the hard constraints. O(A x (search + M x topics)).
-    pub fn build(net: &Snapshot, graph: &NetworkGraph, config: EngineConfig) -> Self {
+    /// (introduction paths) and a score for every mentor that shares one of
+    /// its languages and offers one of its topics, found through a language
+    /// index and a topic index rather than by trying every pair.
+    /// O(A x (search + candidates)).
+    pub fn build(net: &Snapshot, graph: &Arc<NetworkGraph>, config: EngineConfig) -> Self {
         let countries: BTreeMap<_, _> = net.countries.iter().map(|c| (&c.code, c)).collect();
         let place = |id: CityId| -> Option<Place> {
-            let city = net.cities.iter().find(|c| c.id == id)?;
+            let city = &net.cities[net.cities.binary_search_by_key(&id, |c| c.id).ok()?];
             let country = countries.get(&city.country)?;
             Some(Place {
                 city: id,
@@ -304,23 +332,82 @@ impl Market {
             evidence.entry(e.city).or_default().push(e.clone());
         }
 
-        let mut candidates = Vec::new();
-        for (ai, a) in applicants.iter().enumerate() {
-            let ties = graph.best_paths_from(a.place.city, config.max_hops);
-            for (mi, m) in mentors.iter().enumerate() {
-                if exclusion(m, a).is_some() {
-                    continue;
-                }
+        // Each mentor's expertise in each topic it offers, once.
+        let expertise: Vec<BTreeMap<TopicId, f64>> = mentors
+            .iter()
+            .map(|m| {
                 let ev: Vec<&Evidence> = evidence
                     .get(&m.place.city)
                     .map(|v| v.iter().collect())
                     .unwrap_or_default();
-                let pair = score_pair(m, a, ties.get(&m.place.city), &ev, &topics, &config);
-                candidates.push(Candidate {
-                    applicant: ai,
-                    mentor: mi,
-                    pair,
-                });
+                m.offer
+                    .topics
+                    .iter()
+                    .map(|&t| {
+                        let e = config.evidence.expertise(m.place.city, t, &ev, config.year);
+                        (t, e.score)
+                    })
+                    .collect()
+            })
+            .collect();
+        // Mentors by language and by topic, as bit sets.
+        let words = mentors.len().div_ceil(64);
+        let mut by_language: BTreeMap<&Language, Vec<u64>> = BTreeMap::new();
+        let mut by_topic: BTreeMap<TopicId, Vec<u64>> = BTreeMap::new();
+        for (mi, m) in mentors.iter().enumerate() {
+            for l in &m.offer.languages {
+                by_language.entry(l).or_insert_with(|| vec![0; words])[mi / 64] |= 1 << (mi % 64);
+            }
+            for t in &m.offer.topics {
+                by_topic.entry(*t).or_insert_with(|| vec![0; words])[mi / 64] |= 1 << (mi % 64);
+            }
+        }
+        let union = |sets: &mut dyn Iterator<Item = Option<&Vec<u64>>>| {
+            let mut out = vec![0u64; words];
+            for set in sets.flatten() {
+                for (o, w) in out.iter_mut().zip(set) {
+                    *o |= w;
+                }
+            }
+            out
+        };
+
+        let mut candidates = Vec::new();
+        let mut tie_nodes = Vec::new();
+        for (ai, a) in applicants.iter().enumerate() {
+            let speaking = union(&mut a.request.languages.iter().map(|l| by_language.get(l)));
+            let offering = union(&mut a.request.needs.iter().map(|n| by_topic.get(&n.topic)));
+            let paths = graph.paths_from(a.place.city, config.max_hops);
+            for (w, (x, y)) in speaking.iter().zip(&offering).enumerate() {
+                let mut bits = x & y;
+                while bits != 0 {
+                    let mi = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let m = &mentors[mi];
+                    if m.place.city == a.place.city {
+                        continue;
+                    }
+                    debug_assert!(exclusion(m, a).is_none());
+                    let trust = paths.trust(m.place.city);
+                    let score = score_of(m, a, trust, |t| expertise[mi][&t], &config);
+                    let start = tie_nodes.len() as u32;
+                    if let Some(nodes) = paths.nodes(m.place.city) {
+                        tie_nodes.extend(nodes);
+                    }
+                    candidates.push(Candidate {
+                        applicant: ai,
+                        mentor: mi,
+                        pair: Scored {
+                            applicant: a.place.city,
+                            mentor: m.place.city,
+                            score,
+                        },
+                        tie: TieNodes {
+                            start,
+                            len: tie_nodes.len() as u32 - start,
+                        },
+                    });
+                }
             }
         }
         Market {
@@ -330,7 +417,33 @@ impl Market {
             topics,
             evidence,
             config,
+            graph: Some(graph.clone()),
+            tie_nodes,
         }
+    }
+
+    /// The score of candidate `ci` with its explanation.
+    pub fn explain(&self, ci: usize) -> PairScore {
+        let c = &self.candidates[ci];
+        let (m, a) = (&self.mentors[c.mentor], &self.applicants[c.applicant]);
+        let tie = self.graph.as_ref().filter(|_| c.tie.len > 0).map(|g| {
+            let at = c.tie.start as usize;
+            g.path_of(&self.tie_nodes[at..at + c.tie.len as usize])
+        });
+        let ev: Vec<&Evidence> = self
+            .evidence
+            .get(&m.place.city)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
+        let mut pair = score_pair(m, a, tie.as_ref(), &ev, &self.topics, &self.config);
+        debug_assert!(
+            self.graph.is_none() || pair.score == c.pair.score,
+            "the explanation of {:?} scores {}",
+            c.pair,
+            pair.score
+        );
+        pair.score = c.pair.score;
+        pair
     }
 
     pub fn mentor_index(&self, city: CityId) -> Option<usize> {
@@ -346,39 +459,43 @@ impl Market {
     }
 
     /// "Who could help me?": the best `n` candidate mentors of an applicant,
-    /// by score, ties by mentor id.
-    pub fn suggestions_for_applicant(&self, city: CityId, n: usize) -> Vec<&PairScore> {
+    /// by score, ties by mentor id, explained.
+    pub fn suggestions_for_applicant(&self, city: CityId, n: usize) -> Vec<PairScore> {
         let Some(ai) = self.applicant_index(city) else {
             return Vec::new();
         };
-        top_n(
-            self.candidates
-                .iter()
-                .filter(|c| c.applicant == ai)
-                .map(|c| (&c.pair, c.pair.mentor)),
+        let from = self.candidates.partition_point(|c| c.applicant < ai);
+        let to = self.candidates.partition_point(|c| c.applicant <= ai);
+        self.top_n(
+            (from..to).map(|ci| (ci, self.candidates[ci].pair.mentor)),
             n,
         )
     }
 
     /// "Whom could I help?": the best `n` candidate applicants of a mentor.
-    pub fn suggestions_for_mentor(&self, city: CityId, n: usize) -> Vec<&PairScore> {
+    pub fn suggestions_for_mentor(&self, city: CityId, n: usize) -> Vec<PairScore> {
         let Some(mi) = self.mentor_index(city) else {
             return Vec::new();
         };
-        top_n(
-            self.candidates
-                .iter()
-                .filter(|c| c.mentor == mi)
-                .map(|c| (&c.pair, c.pair.applicant)),
+        self.top_n(
+            (0..self.candidates.len())
+                .filter(|&ci| self.candidates[ci].mentor == mi)
+                .map(|ci| (ci, self.candidates[ci].pair.applicant)),
             n,
         )
     }
-}
 
-fn top_n<'a>(items: impl Iterator<Item = (&'a PairScore, CityId)>, n: usize) -> Vec<&'a PairScore> {
-    let mut v: Vec<_> = items.collect();
-    v.sort_by(|a, b| b.0.score.cmp(&a.0.score).then(a.1.cmp(&b.1)));
-    v.into_iter().take(n).map(|(p, _)| p).collect()
+    fn top_n(&self, items: impl Iterator<Item = (usize, CityId)>, n: usize) -> Vec<PairScore> {
+        let mut v: Vec<_> = items.collect();
+        v.sort_by(|a, b| {
+            let score = |ci: usize| self.candidates[ci].pair.score;
+            score(b.0).cmp(&score(a.0)).then(a.1.cmp(&b.1))
+        });
+        v.into_iter()
+            .take(n)
+            .map(|(ci, _)| self.explain(ci))
+            .collect()
+    }
 }
 
 /// The hard constraints: why `mentor` cannot help `applicant`, if it cannot.
@@ -400,15 +517,89 @@ pub fn exclusion(mentor: &Mentor, applicant: &Applicant) -> Option<Exclusion> {
     None
 }
 
+/// `round(weight x fraction)`, the fraction clamped to [0, 1].
+fn points(weight: i64, fraction: f64) -> i64 {
+    (weight as f64 * fraction.clamp(0.0, 1.0)).round() as i64
+}
+
 fn component(name: ComponentName, weight: i64, fraction: f64, detail: String) -> Component {
-    let fraction = fraction.clamp(0.0, 1.0);
     Component {
         name,
-        points: (weight as f64 * fraction).round() as i64,
+        points: points(weight, fraction),
         weight,
-        fraction,
+        fraction: fraction.clamp(0.0, 1.0),
         detail,
     }
+}
+
+/// Σ over the needs the mentor offers of priority x expertise, over Σ of
+/// every need's priority.
+fn topic_fraction(
+    mentor: &Mentor,
+    applicant: &Applicant,
+    expertise: impl Fn(TopicId) -> f64,
+) -> f64 {
+    let needs = &applicant.request.needs;
+    let total_priority: u32 = needs.iter().map(|n| u32::from(n.priority.get())).sum();
+    needs
+        .iter()
+        .filter(|n| mentor.offer.topics.contains(&n.topic))
+        .map(|n| f64::from(n.priority.get()) * expertise(n.topic))
+        .sum::<f64>()
+        / f64::from(total_priority.max(1))
+}
+
+fn modality_fraction(shared: usize, wanted: usize) -> f64 {
+    if wanted == 0 {
+        1.0
+    } else {
+        shared as f64 / wanted as f64
+    }
+}
+
+fn regional_fraction(
+    mentor: &Place,
+    applicant: &Place,
+    pref: RegionalPreference,
+) -> (f64, &'static str) {
+    let same = mentor.region == applicant.region;
+    match pref {
+        RegionalPreference::SouthSouth if same => (1.0, "same region"),
+        RegionalPreference::SouthSouth if mentor.is_global_south() => {
+            (0.75, "south-south cooperation")
+        }
+        RegionalPreference::SouthSouth => (0.4, "north-south cooperation"),
+        RegionalPreference::NorthSouth if mentor.region == Region::EuropeNorthAmerica => {
+            (1.0, "mentor from Europe and North America")
+        }
+        RegionalPreference::NorthSouth if same => (0.75, "same region"),
+        RegionalPreference::NorthSouth => (0.4, "other region"),
+        RegionalPreference::Neutral if same => (1.0, "same region"),
+        RegionalPreference::Neutral => (0.5, "other region"),
+    }
+}
+
+/// The score [`score_pair`] gives, without building its explanation:
+/// `trust` is the best chain's, `expertise` the mentor's per topic.
+fn score_of(
+    mentor: &Mentor,
+    applicant: &Applicant,
+    trust: Option<f64>,
+    expertise: impl Fn(TopicId) -> f64,
+    config: &EngineConfig,
+) -> i64 {
+    let w = &config.weights;
+    let shared = intersect(&mentor.offer.modalities, &applicant.request.modalities).len();
+    points(w.topic_fit, topic_fraction(mentor, applicant, expertise))
+        + points(w.existing_ties, trust.unwrap_or(0.0))
+        + points(
+            w.modality_fit,
+            modality_fraction(shared, applicant.request.modalities.len()),
+        )
+        + points(
+            w.regional_proximity,
+            regional_fraction(&mentor.place, &applicant.place, config.regional).0,
+        )
 }
 
 /// Scores one pair (hard constraints are the caller's business: a locked
@@ -424,7 +615,6 @@ pub fn score_pair(
 ) -> PairScore {
     let w = &config.weights;
     let needs = &applicant.request.needs;
-    let total_priority: u32 = needs.iter().map(|n| u32::from(n.priority.get())).sum();
     let matched_topics: Vec<TopicMatch> = needs
         .iter()
         .filter(|n| mentor.offer.topics.contains(&n.topic))
@@ -440,11 +630,12 @@ pub fn score_pair(
                 .expertise(mentor.place.city, n.topic, evidence, config.year),
         })
         .collect();
-    let fit: f64 = matched_topics
-        .iter()
-        .map(|t| f64::from(t.priority) * t.expertise.score)
-        .sum::<f64>()
-        / f64::from(total_priority.max(1));
+    let fit = topic_fraction(mentor, applicant, |t| {
+        matched_topics
+            .iter()
+            .find(|m| m.topic == t)
+            .map_or(0.0, |m| m.expertise.score)
+    });
     let topic_fit = component(
         ComponentName::TopicFit,
         w.topic_fit,
@@ -483,11 +674,7 @@ pub fn score_pair(
     let modality_fit = component(
         ComponentName::ModalityFit,
         w.modality_fit,
-        if wanted == 0 {
-            1.0
-        } else {
-            shared_modalities.len() as f64 / wanted as f64
-        },
+        modality_fraction(shared_modalities.len(), wanted),
         if wanted == 0 {
             "the applicant states no preferred modality".into()
         } else {
@@ -500,19 +687,7 @@ pub fn score_pair(
     );
 
     let (m, a) = (&mentor.place, &applicant.place);
-    let same = m.region == a.region;
-    let (fraction, why) = match config.regional {
-        RegionalPreference::SouthSouth if same => (1.0, "same region"),
-        RegionalPreference::SouthSouth if m.is_global_south() => (0.75, "south-south cooperation"),
-        RegionalPreference::SouthSouth => (0.4, "north-south cooperation"),
-        RegionalPreference::NorthSouth if m.region == Region::EuropeNorthAmerica => {
-            (1.0, "mentor from Europe and North America")
-        }
-        RegionalPreference::NorthSouth if same => (0.75, "same region"),
-        RegionalPreference::NorthSouth => (0.4, "other region"),
-        RegionalPreference::Neutral if same => (1.0, "same region"),
-        RegionalPreference::Neutral => (0.5, "other region"),
-    };
+    let (fraction, why) = regional_fraction(m, a, config.regional);
     let regional = component(
         ComponentName::RegionalProximity,
         w.regional_proximity,

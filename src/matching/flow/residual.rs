@@ -80,6 +80,8 @@ pub struct Residual<'p> {
     applicant_arcs: Vec<Vec<u32>>,
     /// Chosen arc indices per mentor.
     mentor_chosen: Vec<Vec<u32>>,
+    /// Every arc index per mentor (the reverse search walks into mentors).
+    mentor_arcs: Vec<Vec<u32>>,
 }
 
 /// How a node was reached in a search.
@@ -131,8 +133,10 @@ impl<'p> Residual<'p> {
             l[a.mentor as usize] += 1;
             mentor_chosen[a.mentor as usize].push(e);
         }
+        let mut mentor_arcs = vec![Vec::new(); nm];
         for (e, a) in problem.arcs.iter().enumerate() {
             applicant_arcs[a.applicant as usize].push(e as u32);
+            mentor_arcs[a.mentor as usize].push(e as u32);
         }
         let mut pi = Vec::with_capacity(1 + na + nm);
         pi.push(0);
@@ -146,6 +150,7 @@ impl<'p> Residual<'p> {
             l,
             applicant_arcs,
             mentor_chosen,
+            mentor_arcs,
         }
     }
 
@@ -299,6 +304,233 @@ impl<'p> Residual<'p> {
     /// some mentor: one search, read with [`Search::one_more_slot_at`].
     pub fn one_more_for(&self, i: u32) -> Search<'_, 'p> {
         self.search(self.applicant_node(i), None, None, true)
+    }
+}
+
+/// Where the one more mentor's slot comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// A slot the round already has: nothing added, at the cost stated.
+    Existing,
+    /// One more slot at this mentor, which is full now.
+    AddedAt(u32),
+}
+
+/// The best "one more mentor" of every applicant at once
+/// ([`Residual::one_more_everywhere`]).
+pub struct OneMore<'r, 'p> {
+    residual: &'r Residual<'p>,
+    /// Reduced distance of each node to the virtual target.
+    dist: Vec<i64>,
+    /// The next node towards the target, and the problem arc used (if any).
+    next: Vec<Option<(u32, Option<u32>)>>,
+    /// Potential of the virtual target.
+    pi_target: i64,
+}
+
+impl<'p> Residual<'p> {
+    /// Every residual arc entering `node`, with its true cost and the
+    /// problem arc it follows (none for the arcs through `O`).
+    fn edges_into(&self, node: u32, mut f: impl FnMut(u32, i64, Option<u32>)) {
+        match self.kind(node) {
+            None => {
+                for (i, &k) in self.k.iter().enumerate() {
+                    if k >= 1 {
+                        f(
+                            self.applicant_node(i as u32),
+                            gain(&self.problem.applicants[i], k),
+                            None,
+                        );
+                    }
+                }
+                for (j, &l) in self.l.iter().enumerate() {
+                    if l < self.problem.mentor_capacity[j] {
+                        f(self.mentor_node(j as u32), 0, None);
+                    }
+                }
+            }
+            Some(Ok(i)) => {
+                let iu = i as usize;
+                let a = &self.problem.applicants[iu];
+                if self.k[iu] < a.max {
+                    f(O, -gain(a, self.k[iu] + 1), None);
+                }
+                for &e in &self.applicant_arcs[iu] {
+                    if self.chosen[e as usize] {
+                        let arc = &self.problem.arcs[e as usize];
+                        f(self.mentor_node(arc.mentor), arc.score, Some(e));
+                    }
+                }
+            }
+            Some(Err(j)) => {
+                let ju = j as usize;
+                if self.l[ju] > 0 {
+                    f(O, 0, None);
+                }
+                for &e in &self.mentor_arcs[ju] {
+                    if !self.chosen[e as usize] {
+                        let arc = &self.problem.arcs[e as usize];
+                        f(self.applicant_node(arc.applicant), -arc.score, Some(e));
+                    }
+                }
+            }
+        }
+    }
+
+    fn full(&self, j: usize) -> bool {
+        self.l[j] >= self.problem.mentor_capacity[j]
+    }
+
+    /// One search, backwards from a virtual target reached from `O` (a slot
+    /// the round has) and from every full mentor (one more slot there), both
+    /// at no cost: the best "one more mentor" of every applicant, read with
+    /// [`OneMore::best_for`].
+    pub fn one_more_everywhere(&self) -> OneMore<'_, 'p> {
+        let n = self.pi.len();
+        let full: Vec<u32> = (0..self.l.len())
+            .filter(|&j| self.full(j))
+            .map(|j| j as u32)
+            .collect();
+        // The target's potential keeps every arc into it non-negative.
+        let pi_target = full
+            .iter()
+            .map(|&j| self.pi[self.mentor_node(j) as usize])
+            .min()
+            .unwrap_or(0)
+            .min(0);
+        let mut dist = vec![i64::MAX; n];
+        let mut next: Vec<Option<(u32, Option<u32>)>> = vec![None; n];
+        let mut done = vec![false; n];
+        let mut heap = BinaryHeap::new();
+        let reach = |x: u32, d: i64, heap: &mut BinaryHeap<_>, dist: &mut Vec<i64>| {
+            if d < dist[x as usize] {
+                dist[x as usize] = d;
+                heap.push(Reverse((d, x)));
+            }
+        };
+        reach(O, -pi_target, &mut heap, &mut dist);
+        for &j in &full {
+            let m = self.mentor_node(j);
+            reach(m, self.pi[m as usize] - pi_target, &mut heap, &mut dist);
+        }
+        while let Some(Reverse((d, y))) = heap.pop() {
+            if done[y as usize] {
+                continue;
+            }
+            done[y as usize] = true;
+            let py = self.pi[y as usize];
+            self.edges_into(y, |x, cost, arc| {
+                let reduced = cost + self.pi[x as usize] - py;
+                debug_assert!(reduced >= 0, "negative reduced cost {reduced}: not optimal");
+                let dx = d + reduced;
+                if !done[x as usize] && dx < dist[x as usize] {
+                    dist[x as usize] = dx;
+                    next[x as usize] = Some((y, arc));
+                    heap.push(Reverse((dx, x)));
+                }
+            });
+        }
+        OneMore {
+            residual: self,
+            dist,
+            next,
+            pi_target,
+        }
+    }
+}
+
+impl OneMore<'_, '_> {
+    /// The best solution in which applicant `i` has one more mentor, adding
+    /// at most one slot at a full mentor, with where the slot comes from;
+    /// `None` if no such change exists. Exact: when the shared search's
+    /// route starts by giving one of `i`'s own slots up, `i` gets a search
+    /// of its own.
+    pub fn best_for(&self, i: u32) -> Option<(Slot, Augmentation)> {
+        let r = self.residual;
+        let start = r.applicant_node(i);
+        let iu = i as usize;
+        if r.k[iu] >= r.problem.applicants[iu].max {
+            return None;
+        }
+        if self.dist[start as usize] == i64::MAX {
+            return None;
+        }
+        if matches!(self.next[start as usize], Some((O, None))) {
+            return by_search(r, i);
+        }
+        let mut change = Augmentation {
+            worth_delta: gain(&r.problem.applicants[iu], r.k[iu] + 1)
+                - (self.dist[start as usize] - r.pi[start as usize] + self.pi_target),
+            ..Augmentation::default()
+        };
+        if r.k[iu] == 0 {
+            change.covered.push(i);
+        }
+        let mut at = start;
+        let slot = loop {
+            match self.next[at as usize] {
+                // Reached the target: from O (a slot the round has) or from
+                // a full mentor (one more slot there).
+                None => {
+                    break match r.kind(at) {
+                        Some(Err(j)) if r.full(j as usize) => Slot::AddedAt(j),
+                        _ => Slot::Existing,
+                    };
+                }
+                Some((to, Some(arc))) => {
+                    if r.chosen[arc as usize] {
+                        change.removed.push(arc);
+                    } else {
+                        change.added.push(arc);
+                    }
+                    at = to;
+                }
+                Some((to, None)) => {
+                    match (r.kind(at), r.kind(to)) {
+                        (None, Some(Ok(y))) if r.k[y as usize] == 0 => change.covered.push(y),
+                        (Some(Ok(y)), None) if r.k[y as usize] == 1 => change.uncovered.push(y),
+                        _ => {}
+                    }
+                    at = to;
+                }
+            }
+        };
+        change.added.sort_unstable();
+        change.removed.sort_unstable();
+        change.covered.sort_unstable();
+        change.uncovered.sort_unstable();
+        Some((slot, change))
+    }
+}
+
+/// [`OneMore::best_for`] by a search from `i` alone: the slot the round has,
+/// then one more slot at each full mentor, the first best wins.
+fn by_search(r: &Residual, i: u32) -> Option<(Slot, Augmentation)> {
+    let search = r.one_more_for(i);
+    let mut best = search.one_more_now().map(|c| (Slot::Existing, c));
+    for j in 0..r.l.len() {
+        if !r.full(j) {
+            continue;
+        }
+        if let Some(c) = search.one_more_through(j as u32)
+            && best
+                .as_ref()
+                .is_none_or(|b| c.worth_delta > b.1.worth_delta)
+        {
+            best = Some((Slot::AddedAt(j as u32), c));
+        }
+    }
+    best
+}
+
+impl Residual<'_> {
+    /// [`OneMore::best_for`] with a search of its own (what the tests
+    /// compare the shared search with).
+    pub fn best_one_more_by_search(&self, i: u32) -> Option<(Slot, Augmentation)> {
+        if self.k[i as usize] >= self.problem.applicants[i as usize].max {
+            return None;
+        }
+        by_search(self, i)
     }
 }
 
@@ -525,6 +757,41 @@ mod tests {
             }
         }
         assert!(found > 500, "only {found} changes checked");
+    }
+
+    #[test]
+    fn one_shared_search_finds_every_applicants_best_one_more_mentor() {
+        let mut rng = SplitMix64::new(14);
+        let mut compared = 0;
+        for _ in 0..800 {
+            let problem = random_problem(&mut rng);
+            let solution = solve(&problem).unwrap();
+            let residual = Residual::new(&problem, &solution);
+            let everywhere = residual.one_more_everywhere();
+            for i in 0..problem.applicants.len() as u32 {
+                let shared = everywhere.best_for(i);
+                let own = residual.best_one_more_by_search(i);
+                assert_eq!(shared.is_some(), own.is_some());
+                let (Some((slot, change)), Some((_, best))) = (shared, own) else {
+                    continue;
+                };
+                assert_eq!(change.worth_delta, best.worth_delta);
+                let mut more = problem.clone();
+                if let Slot::AddedAt(j) = slot {
+                    assert!(residual.mentor_load(j) >= problem.mentor_capacity[j as usize]);
+                    more.mentor_capacity[j as usize] += 1;
+                }
+                let (now, worth) = apply(&more, &solution.chosen, &change);
+                let mine = now
+                    .iter()
+                    .filter(|&&e| problem.arcs[e as usize].applicant == i)
+                    .count() as u32;
+                assert_eq!(mine, residual.load(i) + 1);
+                assert_eq!(worth, solution.objective + change.worth_delta);
+                compared += 1;
+            }
+        }
+        assert!(compared > 500, "only {compared} applicants compared");
     }
 
     #[test]
