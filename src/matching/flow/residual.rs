@@ -66,6 +66,36 @@ pub struct Augmentation {
     pub uncovered: Vec<u32>,
 }
 
+impl Augmentation {
+    /// Follows the residual arc of problem arc `arc`: a chosen arc is
+    /// undone, another one formed.
+    fn through_arc(&mut self, r: &Residual, arc: u32) {
+        if r.chosen[arc as usize] {
+            self.removed.push(arc);
+        } else {
+            self.added.push(arc);
+        }
+    }
+
+    /// Follows an arc through `O`: `O -> A_i` takes one more slot (a first
+    /// one covers `i`), `A_i -> O` gives one up (the last one uncovers it).
+    fn through_outside(&mut self, r: &Residual, from: u32, to: u32) {
+        match (r.kind(from), r.kind(to)) {
+            (None, Some(Ok(i))) if r.k[i as usize] == 0 => self.covered.push(i),
+            (Some(Ok(i)), None) if r.k[i as usize] == 1 => self.uncovered.push(i),
+            _ => {}
+        }
+    }
+
+    fn sorted(mut self) -> Self {
+        self.added.sort_unstable();
+        self.removed.sort_unstable();
+        self.covered.sort_unstable();
+        self.uncovered.sort_unstable();
+        self
+    }
+}
+
 /// The residual graph of an optimal solution, ready for searches.
 #[derive(Debug, Clone)]
 pub struct Residual<'p> {
@@ -478,28 +508,16 @@ impl OneMore<'_, '_> {
                     };
                 }
                 Some((to, Some(arc))) => {
-                    if r.chosen[arc as usize] {
-                        change.removed.push(arc);
-                    } else {
-                        change.added.push(arc);
-                    }
+                    change.through_arc(r, arc);
                     at = to;
                 }
                 Some((to, None)) => {
-                    match (r.kind(at), r.kind(to)) {
-                        (None, Some(Ok(y))) if r.k[y as usize] == 0 => change.covered.push(y),
-                        (Some(Ok(y)), None) if r.k[y as usize] == 1 => change.uncovered.push(y),
-                        _ => {}
-                    }
+                    change.through_outside(r, at, to);
                     at = to;
                 }
             }
         };
-        change.added.sort_unstable();
-        change.removed.sort_unstable();
-        change.covered.sort_unstable();
-        change.uncovered.sort_unstable();
-        Some((slot, change))
+        Some((slot, change.sorted()))
     }
 }
 
@@ -553,29 +571,16 @@ impl Search<'_, '_> {
                 Step::Start => break,
                 Step::Unreached => unreachable!("a settled path has no gap"),
                 Step::Arc { from, arc } => {
-                    if r.chosen[arc as usize] {
-                        change.removed.push(arc);
-                    } else {
-                        change.added.push(arc);
-                    }
+                    change.through_arc(r, arc);
                     at = from;
                 }
                 Step::Outside { from } => {
-                    // O -> A_i takes one more slot; A_i -> O gives one up.
-                    match (r.kind(from), r.kind(at)) {
-                        (None, Some(Ok(i))) if r.k[i as usize] == 0 => change.covered.push(i),
-                        (Some(Ok(i)), None) if r.k[i as usize] == 1 => change.uncovered.push(i),
-                        _ => {}
-                    }
+                    change.through_outside(r, from, at);
                     at = from;
                 }
             }
         }
-        change.added.sort_unstable();
-        change.removed.sort_unstable();
-        change.covered.sort_unstable();
-        change.uncovered.sort_unstable();
-        Some(change)
+        Some(change.sorted())
     }
 
     /// For a search from [`Residual::one_more_for`]`(i)`: the best solution
