@@ -5,8 +5,9 @@
 //! how many other pairs change.
 //!
 //! In score and coverage runs it is read from the run's optimum: one
-//! shortest path in its residual graph per proposal
-//! ([`flow::residual`](super::flow::residual)), exactly the optimum a new
+//! shortest path in its residual graph per proposal, helped by two searches
+//! all proposals share ([`flow::residual`](super::flow::residual)),
+//! exactly the optimum a new
 //! solve would reach (the tests compare both; where several rounds are
 //! equally good the pairs named may be another of them). Locked proposals
 //! and stable runs are solved again.
@@ -57,6 +58,7 @@ pub fn if_removed(
 ) -> Result<Vec<IfRemoved>, AssignError> {
     let before = pairs(assignment);
     let residual = optimum.map(|o| (o, Residual::new(&o.prepared.problem, &o.solution)));
+    let removals = residual.as_ref().map(|(_, r)| r.removals());
     par::map(&assignment.proposals, |p| {
         let removed = Pair {
             mentor: p.mentor,
@@ -72,9 +74,9 @@ pub fn if_removed(
                     .ok()?;
             o.arc_of(ci)
         });
-        let (now, covered_delta, total_delta) = match (arc, &residual) {
-            (Some(arc), Some((o, r))) => {
-                let change = r.without(arc).expect("a proposal's arc is chosen");
+        let (now, covered_delta, total_delta) = match (arc, &residual, &removals) {
+            (Some(arc), Some((o, _)), Some(removals)) => {
+                let change = removals.without(arc).expect("a proposal's arc is chosen");
                 let (total, covered) = deltas(market, o, &change);
                 let gone: BTreeSet<Pair> = change
                     .removed

@@ -276,6 +276,19 @@ impl<'p> Residual<'p> {
         skip_arc: Option<u32>,
         no_give_up_at_start: bool,
     ) -> Search<'_, 'p> {
+        self.bounded_search(start, target, skip_arc, no_give_up_at_start, None)
+    }
+
+    /// [`Self::search`], optionally never entering `O` and giving up at
+    /// reduced distance `avoid_outside_below`.
+    fn bounded_search(
+        &self,
+        start: u32,
+        target: Option<u32>,
+        skip_arc: Option<u32>,
+        no_give_up_at_start: bool,
+        avoid_outside_below: Option<i64>,
+    ) -> Search<'_, 'p> {
         let n = self.pi.len();
         let mut dist = vec![i64::MAX; n];
         let mut step = vec![Step::Unreached; n];
@@ -289,12 +302,15 @@ impl<'p> Residual<'p> {
                 continue;
             }
             done[x as usize] = true;
-            if Some(x) == target {
+            if Some(x) == target || avoid_outside_below.is_some_and(|b| d >= b) {
                 break;
             }
             let px = self.pi[x as usize];
             let no_give_up = no_give_up_at_start && x == start;
             self.edges(x, skip_arc, no_give_up, |y, cost, how| {
+                if y == O && avoid_outside_below.is_some() {
+                    return;
+                }
                 let reduced = cost + px - self.pi[y as usize];
                 debug_assert!(reduced >= 0, "negative reduced cost {reduced}: not optimal");
                 let dy = d + reduced;
@@ -304,6 +320,11 @@ impl<'p> Residual<'p> {
                     heap.push(Reverse((dy, y)));
                 }
             });
+            // Every node left is at least `d` away: a target reached within
+            // `d` is settled already (this skips plateaus of zero reduced cost).
+            if target.is_some_and(|t| dist[t as usize] <= d) {
+                break;
+            }
         }
         Search {
             residual: self,
@@ -416,7 +437,6 @@ impl<'p> Residual<'p> {
     /// at no cost: the best "one more mentor" of every applicant, read with
     /// [`OneMore::best_for`].
     pub fn one_more_everywhere(&self) -> OneMore<'_, 'p> {
-        let n = self.pi.len();
         let full: Vec<u32> = (0..self.l.len())
             .filter(|&j| self.full(j))
             .map(|j| j as u32)
@@ -428,20 +448,44 @@ impl<'p> Residual<'p> {
             .min()
             .unwrap_or(0)
             .min(0);
+        let mut seeds = vec![(O, -pi_target)];
+        seeds.extend(full.iter().map(|&j| {
+            let m = self.mentor_node(j);
+            (m, self.pi[m as usize] - pi_target)
+        }));
+        let Backward { dist, next } = self.backward(&seeds);
+        OneMore {
+            residual: self,
+            dist,
+            next,
+            pi_target,
+        }
+    }
+}
+
+/// Distances to a set of nodes and the next step towards them.
+struct Backward {
+    /// Reduced distance of each node to the set (`i64::MAX`: none).
+    dist: Vec<i64>,
+    /// The next node towards the set and the problem arc used (if any);
+    /// `None` at the set itself.
+    next: Vec<Option<(u32, Option<u32>)>>,
+}
+
+impl Residual<'_> {
+    /// Dijkstra backwards from `seeds` (nodes with their reduced distance to
+    /// a virtual target): every node's shortest way into the seeds.
+    fn backward(&self, seeds: &[(u32, i64)]) -> Backward {
+        let n = self.pi.len();
         let mut dist = vec![i64::MAX; n];
         let mut next: Vec<Option<(u32, Option<u32>)>> = vec![None; n];
         let mut done = vec![false; n];
         let mut heap = BinaryHeap::new();
-        let reach = |x: u32, d: i64, heap: &mut BinaryHeap<_>, dist: &mut Vec<i64>| {
+        for &(x, d) in seeds {
             if d < dist[x as usize] {
                 dist[x as usize] = d;
                 heap.push(Reverse((d, x)));
             }
-        };
-        reach(O, -pi_target, &mut heap, &mut dist);
-        for &j in &full {
-            let m = self.mentor_node(j);
-            reach(m, self.pi[m as usize] - pi_target, &mut heap, &mut dist);
         }
         while let Some(Reverse((d, y))) = heap.pop() {
             if done[y as usize] {
@@ -460,12 +504,97 @@ impl<'p> Residual<'p> {
                 }
             });
         }
-        OneMore {
-            residual: self,
-            dist,
-            next,
-            pi_target,
+        Backward { dist, next }
+    }
+
+    /// Follows `next` from `at` into the seeds: the change along the way,
+    /// the nodes passed (`at` first) and the seed reached.
+    fn follow(&self, next: &[Option<(u32, Option<u32>)>], mut at: u32) -> (Augmentation, Vec<u32>) {
+        let mut change = Augmentation::default();
+        let mut nodes = vec![at];
+        while let Some((to, arc)) = next[at as usize] {
+            match arc {
+                Some(arc) => change.through_arc(self, arc),
+                None => change.through_outside(self, at, to),
+            }
+            at = to;
+            nodes.push(at);
         }
+        (change, nodes)
+    }
+}
+
+/// The answers to "the best solution without this chosen arc" for many
+/// arcs ([`Residual::removals`]).
+pub struct Removals<'r, 'p> {
+    residual: &'r Residual<'p>,
+    /// From `O` to every node.
+    from_outside: Search<'r, 'p>,
+    /// From every node to `O`.
+    to_outside: Backward,
+}
+
+impl<'p> Residual<'p> {
+    /// Two searches shared by every removal: from `O` and into `O`. A
+    /// removal's path either passes through `O`, and is then the two joined,
+    /// or avoids it, and a search from the applicant that never enters `O`
+    /// and stops at the cost of the first finds it.
+    pub fn removals(&self) -> Removals<'_, 'p> {
+        Removals {
+            residual: self,
+            from_outside: self.search(O, None, None, false),
+            to_outside: self.backward(&[(O, 0)]),
+        }
+    }
+}
+
+impl Removals<'_, '_> {
+    /// What [`Residual::without`] answers, from the shared searches.
+    pub fn without(&self, e: u32) -> Option<Augmentation> {
+        let r = self.residual;
+        if !*r.chosen.get(e as usize)? {
+            return None;
+        }
+        let a = &r.problem.arcs[e as usize];
+        let (from, to) = (r.applicant_node(a.applicant), r.mentor_node(a.mentor));
+        // Through O: reduced lengths, into O and from O on.
+        let (into, out) = (
+            self.to_outside.dist[from as usize],
+            self.from_outside.dist[to as usize],
+        );
+        let via = (into != i64::MAX && out != i64::MAX).then(|| into + out);
+        let direct = r.bounded_search(
+            from,
+            Some(to),
+            Some(e),
+            false,
+            Some(via.unwrap_or(i64::MAX)),
+        );
+        let mut change = match direct.path_to(to) {
+            Some(change) if direct.dist[to as usize] < via.unwrap_or(i64::MAX) => change,
+            _ => {
+                let (mut change, mut nodes) = r.follow(&self.to_outside.next, from);
+                let rest = self.from_outside.path_to(to)?;
+                let rest_nodes = self.from_outside.nodes_to(to);
+                nodes.pop(); // O, where the second part starts
+                nodes.extend(rest_nodes);
+                let mut seen = nodes.clone();
+                seen.sort_unstable();
+                if seen.windows(2).any(|w| w[0] == w[1]) {
+                    return r.without(e); // the two parts cross: search alone
+                }
+                change.worth_delta = -(via? - r.pi[from as usize] + r.pi[to as usize]);
+                change.added.extend(rest.added);
+                change.removed.extend(rest.removed);
+                change.covered.extend(rest.covered);
+                change.uncovered.extend(rest.uncovered);
+                change.sorted()
+            }
+        };
+        change.worth_delta -= a.score;
+        change.removed.push(e);
+        change.removed.sort_unstable();
+        Some(change)
     }
 }
 
@@ -553,6 +682,18 @@ impl Residual<'_> {
 }
 
 impl Search<'_, '_> {
+    /// The nodes of the found path from the start to `node`, start first.
+    fn nodes_to(&self, node: u32) -> Vec<u32> {
+        let mut nodes = vec![node];
+        let mut at = node;
+        while let Step::Arc { from, .. } | Step::Outside { from } = self.step[at as usize] {
+            at = from;
+            nodes.push(at);
+        }
+        nodes.reverse();
+        nodes
+    }
+
     /// The change along the found path from the start to `node`, or `None`
     /// if it was not reached. Its worth is the path's true cost, negated.
     fn path_to(&self, node: u32) -> Option<Augmentation> {
@@ -705,6 +846,28 @@ mod tests {
                 let (now, worth) = apply(&problem, &solution.chosen, &change);
                 assert!(!now.contains(&e));
                 assert_eq!(worth, fresh.objective);
+                checked += 1;
+            }
+        }
+        assert!(checked > 500, "only {checked} removals checked");
+    }
+
+    #[test]
+    fn removals_from_the_shared_searches_equal_one_search_each() {
+        let mut rng = SplitMix64::new(15);
+        let mut checked = 0;
+        for _ in 0..800 {
+            let problem = random_problem(&mut rng);
+            let solution = solve(&problem).unwrap();
+            let residual = Residual::new(&problem, &solution);
+            let removals = residual.removals();
+            for &e in &solution.chosen {
+                let shared = removals.without(e).unwrap();
+                let own = residual.without(e).unwrap();
+                assert_eq!(shared.worth_delta, own.worth_delta);
+                let (now, worth) = apply(&problem, &solution.chosen, &shared);
+                assert!(!now.contains(&e));
+                assert_eq!(worth, solution.objective + shared.worth_delta);
                 checked += 1;
             }
         }
