@@ -38,9 +38,12 @@ addr=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
 [[ -n $addr ]] || { cat "$work/serve.err" >&2; exit 1; }
 token=$("$bin" token create --role secretariat --label load --database "$db" | tail -1)
 
-# A round to review, an applicant to suggest for, two cities to join.
+# A round to review (published), an applicant to suggest for, two cities to join.
 run=$(curl -sf -X POST "$addr/api/runs" -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' -d '{}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["id"])')
+# Published, as the secretariat does: pages then read the stored round.
+curl -sf -o /dev/null -X POST "$addr/api/runs/$run/publish" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d '{}'
 applicant=$(curl -sf "$addr/api/requests?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["city"])')
 mentor=$(curl -sf "$addr/api/cities/$applicant/suggestions?n=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["city"]["id"])')
 cookie=$(curl -s -o /dev/null -D - -X POST "$addr/sign-in" --data-urlencode "token=$token" |

@@ -233,7 +233,8 @@ impl Solved {
 
 /// Solves the round `command` asks for (the engine runs off the async
 /// threads), on top of the pairs in force and every stored ban. The pages'
-/// preview of a default round calls this with `StartRun::default()`.
+/// preview of a default round calls this with `StartRun::default()` and
+/// `skip_removals`.
 pub async fn solve(app: &App, command: &StartRun) -> AppResult<Solved> {
     let db = app.store.as_ref();
     command.weights.validate().map_err(|e| {

@@ -63,7 +63,12 @@ pub async fn coverage(state: &App, run: Option<StoredRun>) -> Result<Coverage, W
         }
         None => {
             let any = runs::any_exists(state).await?;
-            let solved = runs::solve(state, &StartRun::default()).await?;
+            // A preview shows coverage: no "what if removed" for it.
+            let preview = StartRun {
+                skip_removals: true,
+                ..StartRun::default()
+            };
+            let solved = runs::solve(state, &preview).await?;
             let mut coverage = Coverage::of(None, &solved.summary());
             coverage.unpublished_exists = any;
             Ok(coverage)

@@ -51,7 +51,9 @@ async fn overview(State(state): State<App>, viewer: Viewer) -> Result<Markup, We
         None => Vec::new(),
     };
     let coverage = latest::coverage(&state, run).await?;
-    let snapshot = db.snapshot().await?;
+    // The cached network's snapshot: no reading of the whole network per view.
+    let network = crate::app::network::network_now(&state).await?;
+    let snapshot = &network.snapshot;
     let names: BTreeMap<CityId, &str> = snapshot
         .cities
         .iter()
@@ -75,7 +77,7 @@ async fn overview(State(state): State<App>, viewer: Viewer) -> Result<Markup, We
         (coverage_section(&viewer, &coverage))
         h2 class="heading-l" { (tr.t("overview.map_heading")) }
         p class="body" { (tr.t("overview.map_lead")) }
-        (map(tr, &MapData { snapshot: &snapshot, pairs }))
+        (map(tr, &MapData { snapshot, pairs }))
         h2 class="heading-l" { (tr.t("overview.load_heading")) }
         @if loads.is_empty() {
             p class="body" { (tr.t("overview.load_none")) }
