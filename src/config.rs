@@ -70,6 +70,11 @@ pub enum Command {
         /// session cookie Secure and sends HSTS (set it behind a TLS proxy)
         #[arg(long, env = "TWINMATCH_PUBLIC_URL")]
         public_url: Option<String>,
+        /// A proxy in front sets X-Forwarded-Proto: a request it says came
+        /// over https gets Secure cookies and HSTS (only behind a proxy
+        /// that always sets or strips the header)
+        #[arg(long, env = "TWINMATCH_TRUST_FORWARDED_PROTO")]
+        trust_forwarded_proto: bool,
     },
     /// Import the CSV files a folder holds (countries, aliases, cities, twin_links, awards, clusters, evidence, offers, requests)
     Import {

@@ -24,6 +24,9 @@ use crate::store::Db;
 pub struct Site {
     /// The public address starts with `https://`.
     pub https: bool,
+    /// A proxy in front sets `X-Forwarded-Proto`, and a request it says
+    /// came over `https` is answered as behind TLS.
+    pub trust_forwarded_proto: bool,
 }
 
 impl Site {
@@ -43,7 +46,29 @@ impl Site {
         if host.is_empty() {
             return Err(format!("'{public_url}' names no host"));
         }
-        Ok(Site { https })
+        Ok(Site {
+            https,
+            trust_forwarded_proto: false,
+        })
+    }
+
+    /// Also trust the proxy's `X-Forwarded-Proto`.
+    pub fn trusting_forwarded_proto(self, trust: bool) -> Self {
+        Site {
+            trust_forwarded_proto: trust,
+            ..self
+        }
+    }
+
+    /// Whether the user reached this request over TLS, as far as we know.
+    fn over_tls(&self, headers: &axum::http::HeaderMap) -> bool {
+        self.https
+            || (self.trust_forwarded_proto
+                && headers
+                    .get("x-forwarded-proto")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.split(',').next())
+                    .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
     }
 }
 
@@ -61,16 +86,30 @@ pub fn app_at(store: Arc<dyn Db>, site: &Site) -> Router {
             .merge(crate::web::router(app.clone()))
             .fallback(fallback),
     );
-    let router = if site.https {
-        router.layer(axum::middleware::map_response(behind_tls))
+    let router = if site.https || site.trust_forwarded_proto {
+        router.layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            tls_aware,
+        ))
     } else {
         router
     };
     router.with_state(app)
 }
 
+/// Answers a request that came over TLS as behind TLS.
+async fn tls_aware(
+    State(site): State<Site>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let tls = site.over_tls(request.headers());
+    let response = next.run(request).await;
+    if tls { behind_tls(response) } else { response }
+}
+
 /// Behind TLS: every cookie `Secure`, and HSTS for a year.
-async fn behind_tls(mut response: Response) -> Response {
+fn behind_tls(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let cookies: Vec<HeaderValue> = headers.get_all(SET_COOKIE).iter().cloned().collect();
     headers.remove(SET_COOKIE);

@@ -104,26 +104,6 @@ async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
             .await;
         assert_eq!(r.status, StatusCode::OK);
 
-        let member_without_offer = {
-            let members = api
-                .get("/api/cities?status=member&per_page=500", None)
-                .await
-                .body["items"]
-                .as_array()
-                .unwrap()
-                .clone();
-            let offers: Vec<i64> = api.get("/api/offers?per_page=500", None).await.body["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|o| o["city"].as_i64().unwrap())
-                .collect();
-            members
-                .iter()
-                .map(|c| c["id"].as_i64().unwrap())
-                .find(|id| !offers.contains(id))
-                .unwrap()
-        };
         let partner = api
             .get("/api/cities?status=partner&per_page=1", None)
             .await
@@ -136,7 +116,7 @@ async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
             .body["items"][0]["id"]
             .as_i64()
             .unwrap();
-        let m = member_without_offer;
+        let m = api.member_without_offer().await["id"].as_i64().unwrap();
         let link = api.get("/api/twin-links?per_page=1", None).await.body["items"][0].clone();
         let (link_a, link_b) = (link["a"].as_i64().unwrap(), link["b"].as_i64().unwrap());
         let p_open = format!("/api/proposals/{}", open["id"]);
@@ -671,6 +651,36 @@ async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
                 "/api/runs",
                 Secretariat,
                 Json(json!({"weights": {"topic_fit": 9000, "existing_ties": 9000}})),
+                400,
+                "invalid_parameter",
+                "weights",
+            ),
+            case(
+                "a query parameter the token list does not take",
+                M::GET,
+                "/api/tokens?x=1",
+                Secretariat,
+                Empty,
+                400,
+                "unknown_parameter",
+                "x",
+            ),
+            case(
+                "a query parameter health does not take",
+                M::GET,
+                "/health?verbose=1",
+                Nobody,
+                Empty,
+                400,
+                "unknown_parameter",
+                "verbose",
+            ),
+            case(
+                "weights whose sum overflows",
+                M::POST,
+                "/api/runs",
+                Secretariat,
+                Json(json!({"weights": {"topic_fit": i64::MAX - 1, "existing_ties": 2000}})),
                 400,
                 "invalid_parameter",
                 "weights",

@@ -697,6 +697,21 @@ impl Checker<'_> {
                 ));
             }
         }
+        if let Some(text) = value.as_str() {
+            let n = text.chars().count() as u64;
+            if schema["minLength"].as_u64().is_some_and(|m| n < m) {
+                errors.push(format!("{at}: {n} characters, below minLength"));
+            }
+            if schema["maxLength"].as_u64().is_some_and(|m| n > m) {
+                errors.push(format!("{at}: {n} characters, above maxLength"));
+            }
+        }
+        if let Some(items) = value.as_array() {
+            let n = items.len() as u64;
+            if schema["minItems"].as_u64().is_some_and(|m| n < m) {
+                errors.push(format!("{at}: {n} items, below minItems"));
+            }
+        }
         if let Some(items) = value.as_array()
             && let Some(item_schema) = schema.get("items")
         {
@@ -1984,4 +1999,87 @@ async fn every_limit_the_handlers_enforce_is_in_the_document() {
         }
     }
     assert!(checked >= 20, "{checked} parameters checked");
+}
+
+/// A property of a component schema, its `null` alternative resolved.
+fn body_field<'a>(doc: &'a Value, component: &str, field: &str) -> &'a Value {
+    let schema = &doc["components"]["schemas"][component]["properties"][field];
+    assert!(schema.is_object(), "{component}.{field} is not documented");
+    param_schema(doc, schema)
+}
+
+#[tokio::test]
+async fn every_limit_the_domain_enforces_on_a_body_is_in_the_document() {
+    let doc = Api::empty().await.document().await;
+    // (schema, field, keyword, value), as the domain and app check them.
+    let limits: &[(&str, &str, &str, i64)] = &[
+        ("OfferBody", "capacity", "minimum", 1),
+        ("OfferBody", "capacity", "maximum", 20),
+        ("OfferBody", "topics", "minItems", 1),
+        ("OfferBody", "languages", "minItems", 1),
+        ("OfferBody", "modalities", "minItems", 1),
+        ("OfferBody", "note", "maxLength", 2000),
+        ("RequestBody", "needs", "minItems", 1),
+        ("RequestBody", "languages", "minItems", 1),
+        ("RequestBody", "max_mentors", "minimum", 1),
+        ("RequestBody", "max_mentors", "maximum", 5),
+        ("RequestBody", "note", "maxLength", 2000),
+        ("NeedBody", "priority", "minimum", 1),
+        ("NeedBody", "priority", "maximum", 5),
+        ("AnswerBody", "version", "minimum", 1),
+        ("AnswerBody", "reason", "maxLength", 500),
+        ("CompleteBody", "rating", "minimum", 1),
+        ("CompleteBody", "rating", "maximum", 5),
+        ("CompleteBody", "report", "maxLength", 2000),
+        ("CancelBody", "reason", "maxLength", 500),
+        ("OverrideBody", "reason", "maxLength", 500),
+        ("LinkBody", "year_signed", "minimum", 1900),
+        ("LinkBody", "year_signed", "maximum", 2100),
+        ("LinkBody", "source", "maxLength", 1000),
+        ("LinkPatch", "year_signed", "minimum", 1900),
+        ("MembershipBody", "source", "maxLength", 1000),
+        ("EvidenceBody", "year", "minimum", 2000),
+        ("EvidenceBody", "year", "maximum", 2100),
+        ("EvidenceBody", "level", "minimum", 0),
+        ("EvidenceBody", "level", "maximum", 5),
+        ("NewCityBody", "name", "maxLength", 120),
+        ("NewCityBody", "year_joined", "minimum", 2012),
+        ("NewCityBody", "population", "minimum", 1),
+        ("CityPatch", "name", "maxLength", 120),
+        ("CityPatch", "languages", "minItems", 1),
+        ("NewTopicBody", "name", "maxLength", 120),
+    ];
+    for (component, field, keyword, value) in limits {
+        let schema = body_field(&doc, component, field);
+        assert_eq!(
+            schema[*keyword], *value,
+            "{component}.{field} {keyword}: {schema}"
+        );
+    }
+    // Words from a closed list are enums.
+    let status = body_field(&doc, "NewCityBody", "status");
+    assert_eq!(
+        status["enum"],
+        serde_json::json!(["member", "applicant", "partner"])
+    );
+    // Every field that names a city takes an id or "Name, CC".
+    for (component, field) in [
+        ("OfferBody", "city"),
+        ("RequestBody", "city"),
+        ("OverrideBody", "mentor"),
+        ("OverrideBody", "applicant"),
+        ("LinkBody", "city_a"),
+        ("LinkBody", "city_b"),
+        ("MembershipBody", "city"),
+        ("EvidenceBody", "city"),
+        ("TokenBody", "city"),
+    ] {
+        let types: Vec<&Value> = body_field(&doc, component, field)["oneOf"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{component}.{field} is not an id or a name"))
+            .iter()
+            .map(|s| &s["type"])
+            .collect();
+        assert_eq!(types, [&Value::from("integer"), &Value::from("string")]);
+    }
 }

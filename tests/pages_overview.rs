@@ -506,18 +506,22 @@ async fn behind_tls_the_session_cookie_is_secure_and_browsers_keep_to_https() {
         )
         .await
         .unwrap();
-    let sign_in = |app: axum::Router| {
+    let sign_in_by = |app: axum::Router, proto: Option<&'static str>| {
         let body = format!("token={secret}&back=/");
         async move {
-            let req = Request::builder()
+            let mut req = Request::builder()
                 .method("POST")
                 .uri("/sign-in")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap();
-            app.oneshot(req).await.unwrap()
+                .header("content-type", "application/x-www-form-urlencoded");
+            if let Some(p) = proto {
+                req = req.header("x-forwarded-proto", p);
+            }
+            app.oneshot(req.body(Body::from(body)).unwrap())
+                .await
+                .unwrap()
         }
     };
+    let sign_in = |app: axum::Router| sign_in_by(app, None);
     let https = twinmatch::server::Site::parse("https://twinmatch.example.org").unwrap();
     let res = sign_in(twinmatch::server::app_at(db.store.clone(), &https)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -541,4 +545,24 @@ async fn behind_tls_the_session_cookie_is_secure_and_browsers_keep_to_https() {
     );
     assert!(res.headers().get("strict-transport-security").is_none());
     assert!(twinmatch::server::Site::parse("twinmatch.example.org").is_err());
+
+    // Behind a trusted proxy, the proxy's word decides, request by request.
+    let proxied = twinmatch::server::Site::default().trusting_forwarded_proto(true);
+    let secure = |res: &axum::response::Response| {
+        let cookie = res.headers()["set-cookie"].to_str().unwrap();
+        let hsts = res.headers().get("strict-transport-security").is_some();
+        (cookie.ends_with("; Secure"), hsts)
+    };
+    for (proto, expected) in [
+        (Some("https"), (true, true)),
+        (Some("HTTPS, http"), (true, true)),
+        (Some("http"), (false, false)),
+        (None, (false, false)),
+    ] {
+        let res = sign_in_by(twinmatch::server::app_at(db.store.clone(), &proxied), proto).await;
+        assert_eq!(secure(&res), expected, "X-Forwarded-Proto: {proto:?}");
+    }
+    // Without the setting, anyone could send the header: it is ignored.
+    let res = sign_in_by(twinmatch::server::app(db.store.clone()), Some("https")).await;
+    assert_eq!(secure(&res), (false, false));
 }

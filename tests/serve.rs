@@ -1,70 +1,38 @@
 //! The service as a user starts it: `twinmatch serve` on an empty database
 //! loads the real network, answers, and stops cleanly on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
+mod common;
 
-fn http_get(addr: &str, path: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
+use common::process::Server;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::Command;
 
 #[test]
 fn serve_seeds_an_empty_database_answers_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("serve.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twinmatch"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--database", &db])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Keep the reader alive: the server's stdout must stay open.
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let mut before = String::new();
-    while !line.contains("serving on") {
-        before.push_str(&line);
-        line.clear();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "serve exited early: {before}"
-        );
-    }
+    let mut server = Server::start(&db);
     assert!(
-        before.contains("twinmatch token create --role secretariat"),
-        "the first start says how to create a token: {before}"
+        server
+            .greeting
+            .contains("twinmatch token create --role secretariat"),
+        "the first start says how to create a token: {}",
+        server.greeting
     );
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-
-    let health = http_get(&addr, "/health");
-    assert!(
-        health.starts_with("HTTP/1.0 200") || health.starts_with("HTTP/1.1 200"),
-        "{health}"
-    );
-    let stats = http_get(&addr, "/api/stats");
-    let body: serde_json::Value =
-        serde_json::from_str(stats.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(server.get("/health", None)["status"], "ok");
+    let body = server.get("/api/stats", None);
     assert!(
         body["cities"].as_i64().unwrap() > 800 && body["requests"].as_i64().unwrap() > 0,
         "{body}"
     );
 
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    let status = server.child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0, got {status}");
 }
 

@@ -339,6 +339,16 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
         db.publish_run(&SECRETARIAT, 999_999, &[]).await,
         Err(StoreError::NotFound { .. })
     ));
+    // Publishing b as if a were not published (what a publish that read
+    // before a's would pass) is refused, to be computed again.
+    assert!(matches!(
+        db.publish_run(&SECRETARIAT, b.id, &[]).await,
+        Err(StoreError::Changed(_))
+    ));
+    assert!(
+        db.get_run(b.id).await.unwrap().published_at.is_none(),
+        "and b stays a draft"
+    );
 
     // Answers move the version; a stale version is a conflict.
     let p = &a_props[0];

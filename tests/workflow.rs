@@ -650,28 +650,6 @@ async fn publishing_supersedes_only_open_proposals_of_earlier_published_runs_eac
     }
 }
 
-/// A member city of the real network that offers nothing yet, as listed.
-async fn member_without_offer(api: &Api) -> Value {
-    let offers = api.get("/api/offers?per_page=500", None).await.body;
-    let offering: Vec<&Value> = offers["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| &o["city"])
-        .collect();
-    let members = api
-        .get("/api/cities?status=member&per_page=500", None)
-        .await
-        .body;
-    members["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| !offering.contains(&&c["id"]))
-        .expect("a member without an offer")
-        .clone()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_of_one_offer_make_one_and_lists_never_fail_meanwhile() {
     for db in common::every_backend().await {
@@ -682,7 +660,7 @@ async fn concurrent_creates_of_one_offer_make_one_and_lists_never_fail_meanwhile
 
 async fn concurrent_offers(api: std::sync::Arc<Api>) {
     let sec = api.token(Role::Secretariat).await;
-    let city = member_without_offer(&api).await["id"].as_i64().unwrap();
+    let city = api.member_without_offer().await["id"].as_i64().unwrap();
     let body = json!({"city": city, "topics": ["plan"], "capacity": 2, "languages": ["en"], "modalities": ["training"]});
     let mut tasks = Vec::new();
     for i in 0..24 {
@@ -778,7 +756,7 @@ async fn fifty_answers_to_one_version_make_one_move_and_one_audit_row() {
 async fn a_city_is_named_as_people_type_it_in_bodies_and_queries() {
     let api = Api::real(common::sqlite().await).await;
     let sec = api.token(Role::Secretariat).await;
-    let city = member_without_offer(&api).await;
+    let city = api.member_without_offer().await;
     let named = format!(
         "{}, {}",
         city["name"].as_str().unwrap().to_uppercase(),
@@ -805,4 +783,112 @@ async fn a_city_is_named_as_people_type_it_in_bodies_and_queries() {
 fn with_city(mut body: Value, city: &str) -> Value {
     body["city"] = json!(city);
     body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_replacements_of_one_offer_each_audit_the_offer_they_replaced() {
+    for db in common::every_backend().await {
+        eprintln!("fifty replacements on {:?}", db.store.backend());
+        let api = std::sync::Arc::new(Api::real(db).await);
+        let sec = api.token(Role::Secretariat).await;
+        let city = api.member_without_offer().await["id"].as_i64().unwrap();
+        let offer = |capacity: i64| json!({"city": city, "topics": ["plan"], "capacity": capacity, "languages": ["en"], "modalities": ["training"]});
+        let r = api.post("/api/offers", Some(&sec), offer(1)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let uri = format!("/api/offers/{}", r.body["id"]);
+        let tasks: Vec<_> = (1..=50)
+            .map(|i| {
+                let (api, sec, uri, body) =
+                    (api.clone(), sec.clone(), uri.clone(), offer(i % 20 + 1));
+                tokio::spawn(async move { api.put(&uri, Some(&sec), body).await.status })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap(), StatusCode::OK);
+        }
+        let audit = api
+            .get(
+                &format!("/api/audit?city={city}&kind=offer&per_page=500"),
+                Some(&sec),
+            )
+            .await
+            .body;
+        // Oldest first: the creation, then each replacement.
+        let mut rows = audit["items"].as_array().unwrap().clone();
+        rows.reverse();
+        assert_eq!(rows.len(), 51, "one creation and fifty replacements");
+        for pair in rows.windows(2) {
+            assert_eq!(
+                pair[1]["before"]["capacity"], pair[0]["after"]["capacity"],
+                "each replacement's 'before' is what the one before it wrote"
+            );
+        }
+        let now = api.get(&uri, None).await.body;
+        assert_eq!(now["capacity"], rows[50]["after"]["capacity"]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_rounds_published_at_once_leave_exactly_one_open() {
+    for db in common::every_backend().await {
+        eprintln!("two publishes on {:?}", db.store.backend());
+        let api = std::sync::Arc::new(Api::real(db).await);
+        let sec = api.token(Role::Secretariat).await;
+        let runs = [draft_run(&api, &sec).await, draft_run(&api, &sec).await];
+        let tasks: Vec<_> = runs
+            .iter()
+            .map(|run| {
+                let (api, sec, uri) =
+                    (api.clone(), sec.clone(), format!("/api/runs/{run}/publish"));
+                tokio::spawn(async move { api.post(&uri, Some(&sec), json!({})).await.status })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(
+                t.await.unwrap(),
+                StatusCode::OK,
+                "both publish, one after the other"
+            );
+        }
+        let count = |run: i64, status: &'static str| {
+            let (api, sec) = (api.clone(), sec.clone());
+            async move {
+                api.get(
+                    &format!("/api/proposals?run={run}&status={status}&per_page=1"),
+                    Some(&sec),
+                )
+                .await
+                .body["total"]
+                    .as_i64()
+                    .unwrap()
+            }
+        };
+        let open = [
+            count(runs[0], "proposed").await,
+            count(runs[1], "proposed").await,
+        ];
+        let cancelled = [
+            count(runs[0], "cancelled").await,
+            count(runs[1], "cancelled").await,
+        ];
+        let (winner, loser) = if open[0] > 0 { (0, 1) } else { (1, 0) };
+        assert!(
+            open[winner] > 0 && open[loser] == 0,
+            "one round open: {open:?}"
+        );
+        assert!(
+            cancelled[loser] > 0 && cancelled[winner] == 0,
+            "{cancelled:?}"
+        );
+        let loser_proposals = api
+            .get(
+                &format!("/api/proposals?run={}&per_page=500", runs[loser]),
+                Some(&sec),
+            )
+            .await
+            .body;
+        for p in loser_proposals["items"].as_array().unwrap() {
+            assert_eq!(p["reason"], format!("superseded by run {}", runs[winner]));
+        }
+    }
 }

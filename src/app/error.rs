@@ -88,7 +88,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { what, id } => {
                 AppError::NotFound(format!("{what} {id} does not exist"))
             }
-            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Conflict(m) | StoreError::Changed(m) => AppError::Conflict(m),
             StoreError::Invalid { field, reason } => AppError::invalid(
                 field,
                 MessageCode::Invalid,

@@ -20,7 +20,7 @@ use crate::matching::{
 };
 use crate::store::{
     Actor, NewProposal, Override, Page, Paging, ProposalQuery, ProposalUpdate, RunQuery,
-    RunSettings, RunSummary, StoredProposal, StoredRun, Superseded,
+    RunSettings, RunSummary, StoreError, StoredProposal, StoredRun, Superseded,
 };
 
 /// What the secretariat asks of a round, parsed.
@@ -467,6 +467,20 @@ pub async fn compare(app: &App, reader: Reader, id: i64, against: i64) -> AppRes
 /// own cancellation and with its audit row, in the same transaction. A run
 /// whose proposals were superseded cannot be published any more.
 pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> {
+    // Two publishes at once: the second finds what it read superseded by
+    // the first and reads again.
+    let mut tries = 3;
+    loop {
+        let superseded = to_supersede(app, id).await?;
+        match app.store.publish_run(actor, id, &superseded).await {
+            Err(StoreError::Changed(_)) if tries > 1 => tries -= 1,
+            done => return Ok(done?),
+        }
+    }
+}
+
+/// What publishing run `id` supersedes, or why it cannot be published.
+async fn to_supersede(app: &App, id: i64) -> AppResult<Vec<Superseded>> {
     let db = app.store.as_ref();
     let run = db.get_run(id).await?;
     if run.published_at.is_some() {
@@ -488,8 +502,7 @@ pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> 
     )
     .await?;
     let reason = format!("{SUPERSEDED_BY} {id}");
-    let superseded = open
-        .iter()
+    open.iter()
         .filter(|p| p.run_id != id)
         .map(|p| {
             let next = p.state.cancel().map_err(|e| {
@@ -504,8 +517,7 @@ pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> 
                 },
             })
         })
-        .collect::<AppResult<Vec<_>>>()?;
-    Ok(db.publish_run(actor, id, &superseded).await?)
+        .collect()
 }
 
 /// The reason a superseded proposal carries, before the run's id.

@@ -16,11 +16,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             no_seed,
             public_url,
+            trust_forwarded_proto,
         } => {
             let site = match public_url.as_deref() {
                 Some(u) => crate::server::Site::parse(u).map_err(anyhow::Error::msg)?,
                 None => crate::server::Site::default(),
-            };
+            }
+            .trusting_forwarded_proto(trust_forwarded_proto);
             let store = open(&url).await?;
             if !no_seed && store.is_empty().await? {
                 tracing::info!("empty database: loading the real network and the demo sample");

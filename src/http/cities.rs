@@ -138,16 +138,19 @@ pub fn router() -> Router<App> {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCityBody {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// ISO 3166-1 alpha-2 code of a known country.
     pub country: String,
-    /// member, applicant or partner
+    #[schema(value_type = crate::http::openapi::words::CityStatusWord)]
     pub status: String,
     /// Members only.
+    #[schema(minimum = 2012, maximum = 2100)]
     pub year_joined: Option<i32>,
     /// Working languages (ISO 639-1 codes or English names); default: the country's.
     #[serde(default)]
     pub languages: Vec<String>,
+    #[schema(minimum = 1)]
     pub population: Option<i64>,
     /// Where the facts come from; default: "entered through the API".
     #[serde(default)]
@@ -158,13 +161,18 @@ pub struct NewCityBody {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CityPatch {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
-    /// member, applicant or partner (the secretariat only).
+    /// The secretariat only.
+    #[schema(value_type = Option<crate::http::openapi::words::CityStatusWord>)]
     pub status: Option<String>,
     /// Members only (the secretariat only).
+    #[schema(minimum = 2012, maximum = 2100)]
     pub year_joined: Option<i32>,
     /// At least one, when given.
+    #[schema(min_items = 1)]
     pub languages: Option<Vec<String>>,
+    #[schema(minimum = 1)]
     pub population: Option<i64>,
 }
 

@@ -153,7 +153,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { what, id } => {
                 ApiError::NotFound(format!("{what} {id} does not exist"))
             }
-            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Conflict(m) | StoreError::Changed(m) => ApiError::Conflict(m),
             StoreError::Invalid { field, reason } => ApiError::invalid(field, reason),
             StoreError::Other(m) => ApiError::Internal(m),
         }

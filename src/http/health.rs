@@ -20,9 +20,14 @@ struct Health {
     tag = "service",
     responses(
         (status = 200, description = "Alive; the database backend and schema version", body = Health),
+        (status = 400, description = "A query parameter (`unknown_parameter`): this route takes none", body = super::openapi::ErrorBody),
     ),
 )]
-async fn get_health(State(state): State<App>) -> Result<Json<Health>, ApiError> {
+async fn get_health(
+    State(state): State<App>,
+    params: super::Params,
+) -> Result<Json<Health>, ApiError> {
+    params.only(&[])?;
     Ok(Json(Health {
         status: "ok",
         backend: state.store.backend(),

@@ -17,14 +17,20 @@ use crate::store::Page;
 #[serde(deny_unknown_fields)]
 pub struct OfferBody {
     /// Required when creating; must match when replacing.
+    #[schema(value_type = Option<crate::http::openapi::words::CityIdOrName>)]
     pub city: Option<i64>,
+    #[schema(min_items = 1)]
     pub topics: Vec<String>,
+    #[schema(minimum = 1, maximum = 20)]
     pub capacity: i64,
+    #[schema(min_items = 1)]
     pub languages: Vec<String>,
+    #[schema(min_items = 1)]
     pub modalities: Vec<String>,
     pub available_from: Option<String>,
     pub available_until: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: String,
 }
 

@@ -95,6 +95,7 @@ use crate::store::{StoredProposal, StoredRun, TokenInfo};
         ErrorBody,
         ErrorDetail,
         ErrorCode,
+        words::CityIdOrName,
         words::CityStatusWord,
         words::CitySortWord,
         words::OrderWord,
@@ -278,6 +279,15 @@ pub struct CreatedToken {
 /// it refuses one).
 pub mod words {
     #![allow(dead_code)]
+
+    /// A city: its id, or "Name, CC" as people type it (aliases, case and
+    /// accents ignored); answers carry the id.
+    #[derive(utoipa::ToSchema)]
+    #[serde(untagged)]
+    pub enum CityIdOrName {
+        Id(i64),
+        Name(String),
+    }
 
     #[derive(utoipa::ToSchema)]
     #[serde(rename_all = "snake_case")]

@@ -18,25 +18,33 @@ use crate::store::{Page, StoredProposal};
 #[serde(deny_unknown_fields)]
 pub struct AnswerBody {
     /// The version of the proposal being answered (from the last read).
+    #[schema(minimum = 1)]
     pub version: i64,
     /// Which side the secretariat answers for (a city answers for itself).
     #[schema(value_type = Option<Side>)]
     pub side: Option<String>,
+    /// Required to decline (at most 500 characters).
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompleteBody {
+    #[schema(minimum = 1)]
     pub version: i64,
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: i64,
+    #[schema(min_length = 1, max_length = 2000)]
     pub report: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
+    #[schema(minimum = 1)]
     pub version: i64,
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

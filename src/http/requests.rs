@@ -17,6 +17,8 @@ use crate::store::Page;
 #[serde(deny_unknown_fields)]
 pub struct NeedBody {
     pub topic: String,
+    /// 1 (nice to have) to 5 (urgent).
+    #[schema(minimum = 1, maximum = 5)]
     pub priority: i64,
 }
 
@@ -24,14 +26,19 @@ pub struct NeedBody {
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
     /// Required when creating; must match when replacing.
+    #[schema(value_type = Option<crate::http::openapi::words::CityIdOrName>)]
     pub city: Option<i64>,
+    #[schema(min_items = 1)]
     pub needs: Vec<NeedBody>,
+    #[schema(min_items = 1)]
     pub languages: Vec<String>,
     #[serde(default)]
     pub modalities: Vec<String>,
     #[serde(default = "one")]
+    #[schema(minimum = 1, maximum = 5)]
     pub max_mentors: i64,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub note: String,
 }
 

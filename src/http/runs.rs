@@ -19,8 +19,11 @@ use crate::store::{Override, Page, StoredRun};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideBody {
+    #[schema(value_type = crate::http::openapi::words::CityIdOrName)]
     pub mentor: i64,
+    #[schema(value_type = crate::http::openapi::words::CityIdOrName)]
     pub applicant: i64,
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

@@ -21,19 +21,23 @@ use crate::store::{EvidenceQuery, Page, StoreError};
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkBody {
-    /// City id of one end.
+    /// One end.
+    #[schema(value_type = crate::http::openapi::words::CityIdOrName)]
     pub city_a: i64,
-    /// City id of the other end (another city).
+    /// The other end (another city).
+    #[schema(value_type = crate::http::openapi::words::CityIdOrName)]
     pub city_b: i64,
     /// Default: twinning.
     #[serde(default)]
     #[schema(value_type = Option<LinkKind>)]
     pub kind: Option<String>,
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year_signed: Option<i32>,
     /// Default: true.
     #[serde(default)]
     pub active: Option<bool>,
     /// Where the link is attested.
+    #[schema(min_length = 1, max_length = 1000)]
     pub source: String,
 }
 
@@ -43,6 +47,7 @@ pub struct LinkBody {
 pub struct LinkPatch {
     #[schema(value_type = Option<LinkKind>)]
     pub kind: Option<String>,
+    #[schema(minimum = 1900, maximum = 2100)]
     pub year_signed: Option<i32>,
     pub active: Option<bool>,
 }
@@ -192,7 +197,7 @@ async fn get_link(State(state): State<App>, Id(id): Id) -> Result<Json<TwinLink>
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipBody {
-    /// City id.
+    #[schema(value_type = crate::http::openapi::words::CityIdOrName)]
     pub city: i64,
     /// A cluster topic, by slug or name.
     pub cluster: String,
@@ -200,6 +205,7 @@ pub struct MembershipBody {
     pub role: String,
     /// Years, "2021-2023", or one year, "2024".
     pub period: String,
+    #[schema(min_length = 1, max_length = 1000)]
     pub source: String,
 }
 
@@ -307,7 +313,7 @@ async fn delete_membership(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceBody {
-    /// City id.
+    #[schema(value_type = crate::http::openapi::words::CityIdOrName)]
     pub city: i64,
     /// A topic's slug or name; absent for evidence about the city in
     /// general. Required for a self-assessment.
@@ -315,9 +321,12 @@ pub struct EvidenceBody {
     #[schema(value_type = EvidenceKind)]
     pub kind: String,
     /// Required by every kind but self_assessment (`since` for network_years).
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// self_assessment: 0 to 5; mentorship_outcome: the rating, 1 to 5.
+    #[schema(minimum = 0, maximum = 5)]
     pub level: Option<i64>,
+    #[schema(min_length = 1, max_length = 1000)]
     pub source: String,
 }
 

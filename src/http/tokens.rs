@@ -15,6 +15,8 @@ use crate::store::TokenInfo;
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     pub role: String,
+    /// The city of a city token.
+    #[schema(value_type = Option<crate::http::openapi::words::CityIdOrName>)]
     pub city: Option<i64>,
     #[serde(default)]
     pub label: String,
@@ -72,6 +74,7 @@ async fn create_token(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every token (never its secret)", body = Vec<TokenInfo>),
+        (status = 400, description = "A query parameter (`unknown_parameter`): this list takes none", body = crate::http::openapi::ErrorBody),
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
     ),
@@ -79,8 +82,10 @@ async fn create_token(
 async fn list_tokens(
     State(state): State<App>,
     caller: Caller,
+    params: super::Params,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     caller.secretariat()?;
+    params.only(&[])?;
     Ok(Json(state.store.list_tokens().await?))
 }
 

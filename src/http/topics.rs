@@ -46,7 +46,9 @@ async fn list_topics(
 #[serde(deny_unknown_fields)]
 pub struct NewTopicBody {
     /// Lowercase letters, digits and hyphens (`green-cities`).
+    #[schema(pattern = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")]
     pub slug: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
     /// Other names the cluster is known by.
     #[serde(default)]
@@ -57,6 +59,7 @@ pub struct NewTopicBody {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopicPatch {
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
     /// Clusters only: the six areas of action cannot be retired.
     pub retired: Option<bool>,

@@ -30,9 +30,13 @@ use crate::graph::{NetworkGraph, TrustModel, TrustPath};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ScoreWeights {
+    #[schema(minimum = 0, maximum = 10000)]
     pub topic_fit: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub existing_ties: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub modality_fit: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub regional_proximity: i64,
 }
 
@@ -61,7 +65,8 @@ impl ScoreWeights {
         if all.iter().any(|w| *w < 0) {
             return Err("score weights are non-negative".into());
         }
-        let total: i64 = all.iter().sum();
+        // Saturating: a weight near i64::MAX is too much, not a wrap.
+        let total = all.iter().fold(0i64, |sum, w| sum.saturating_add(*w));
         if total > Self::MAX_TOTAL {
             return Err(format!(
                 "score weights sum to {total}; at most {}",

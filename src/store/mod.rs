@@ -45,6 +45,10 @@ pub enum StoreError {
     NotFound { what: &'static str, id: String },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// What the write was computed from changed before its transaction
+    /// began (another writer came first): compute it again and retry.
+    #[error("changed meanwhile: {0}")]
+    Changed(String),
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
     #[error("database error: {0}")]

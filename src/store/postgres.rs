@@ -13,6 +13,9 @@ impl PgStore {
     const BEGIN_READ: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     /// What locks a row read inside a write until the transaction ends.
     const FOR_UPDATE: &'static str = " FOR UPDATE";
+    /// What makes publishes wait for each other (reads go on).
+    const LOCK_PUBLISHING: Option<&'static str> =
+        Some("LOCK TABLE runs IN SHARE ROW EXCLUSIVE MODE");
 
     /// Connects and applies `migrations/postgres`.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {

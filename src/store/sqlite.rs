@@ -17,6 +17,8 @@ impl SqliteStore {
     const BEGIN_READ: &'static str = "BEGIN";
     /// What locks a row read inside a write until the transaction ends.
     const FOR_UPDATE: &'static str = "";
+    /// BEGIN IMMEDIATE already makes writers wait for each other.
+    const LOCK_PUBLISHING: Option<&'static str> = None;
 
     /// Opens `sqlite://FILE` (or `sqlite::memory:`), creating the file if
     /// needed, and applies `migrations/sqlite`.

@@ -93,6 +93,28 @@ impl Api {
         self.call(Method::PUT, uri, token, Some(body)).await
     }
 
+    /// A member city of the real network that offers nothing yet, as listed.
+    pub async fn member_without_offer(&self) -> Value {
+        let offers = self.get("/api/offers?per_page=500", None).await.body;
+        let offering: Vec<&Value> = offers["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| &o["city"])
+            .collect();
+        let members = self
+            .get("/api/cities?status=member&per_page=500", None)
+            .await
+            .body;
+        members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| !offering.contains(&&c["id"]))
+            .expect("a member without an offer")
+            .clone()
+    }
+
     /// The id of the first city matching a name search in a country.
     pub async fn city(&self, q: &str, cc: &str) -> i64 {
         self.get(&format!("/api/cities?q={q}&country={cc}"), None)

@@ -10,6 +10,7 @@
 pub mod browser;
 pub mod http;
 pub mod pages;
+pub mod process;
 
 use std::path::PathBuf;
 use std::sync::Arc;

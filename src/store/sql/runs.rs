@@ -124,6 +124,9 @@ macro_rules! sql_runs {
 
                 async fn publish_run(&self, actor: &Actor, id: i64, superseded: &[Superseded]) -> StoreResult<StoredRun> {
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    if let Some(lock) = Self::LOCK_PUBLISHING {
+                        sqlx::query(lock).execute(&mut *tx).await?;
+                    }
                     let updated = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
                         "UPDATE runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL RETURNING {RUN_COLUMNS}"
                     )))
@@ -141,6 +144,20 @@ macro_rules! sql_runs {
                         });
                     };
                     let run = run.into_run()?;
+                    // The open proposals of other published runs are the
+                    // ones to supersede: another publish since they were
+                    // read changes them.
+                    let open: Vec<i64> = sqlx::query_scalar(
+                        "SELECT p.id FROM proposals p JOIN runs r ON r.id = p.run_id \
+                         WHERE r.published_at IS NOT NULL AND p.status = 'proposed' AND p.run_id <> $1",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let given: std::collections::HashSet<i64> = superseded.iter().map(|s| s.proposal).collect();
+                    if open.iter().any(|p| !given.contains(p)) {
+                        return Err(StoreError::Changed(format!("another round was published while run {id} was: publish it again")));
+                    }
                     for s in superseded {
                         Self::apply_update(&mut tx, actor, s.proposal, s.version, "supersede", &s.update).await?;
                     }
