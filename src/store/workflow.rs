@@ -363,7 +363,10 @@ pub trait RunStore: Send + Sync {
     async fn get_run(&self, id: i64) -> StoreResult<StoredRun>;
     async fn list_runs(&self, query: RunQuery) -> StoreResult<Page<StoredRun>>;
     /// Publishes run `id` and applies each superseding update (version
-    /// guarded, audited as `supersede`) in the same transaction.
+    /// guarded, audited as `supersede`) in the same transaction. Publishes
+    /// wait for each other; one that leaves an open proposal of another
+    /// published run unsuperseded (it read before another publish) is
+    /// `StoreError::Changed` and writes nothing.
     async fn publish_run(
         &self,
         actor: &Actor,
