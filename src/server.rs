@@ -84,6 +84,7 @@ pub fn app_at(store: Arc<dyn Db>, site: &Site) -> Router {
         Router::new()
             .merge(crate::http::router(app.clone()))
             .merge(crate::web::router(app.clone()))
+            .method_not_allowed_fallback(method_not_allowed)
             .fallback(fallback),
     );
     let router = if site.https || site.trust_forwarded_proto {
@@ -150,13 +151,26 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     crate::http::ApiError::Internal(format!("a handler panicked: {what}")).into_response()
 }
 
+/// A route that does not take the method: our error body under `/api`.
+async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    if is_api(&uri) {
+        crate::http::ApiError::MethodNotAllowed.into_response()
+    } else {
+        StatusCode::METHOD_NOT_ALLOWED.into_response()
+    }
+}
+
+fn is_api(uri: &axum::http::Uri) -> bool {
+    uri.path() == "/api" || uri.path().starts_with("/api/")
+}
+
 /// A path nothing serves: a JSON error under `/api`, a page elsewhere.
 async fn fallback(
     State(app): State<App>,
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+    if is_api(&uri) {
         crate::http::ApiError::NotFound(
             "no such route; the API lives under /api (see /api/stats)".into(),
         )

@@ -656,6 +656,16 @@ async fn seventy_bad_requests_get_their_code_and_field_and_change_nothing() {
                 "weights",
             ),
             case(
+                "a method the route does not take",
+                M::DELETE,
+                "/api/countries",
+                Secretariat,
+                Empty,
+                405,
+                "method_not_allowed",
+                "",
+            ),
+            case(
                 "a query parameter the token list does not take",
                 M::GET,
                 "/api/tokens?x=1",

@@ -24,6 +24,8 @@ pub enum ApiError {
     Forbidden(String),
     /// 404
     NotFound(String),
+    /// 405: the route exists, the method does not.
+    MethodNotAllowed,
     /// 413: a body over the limit.
     TooLarge,
     /// 415: a body that is not `application/json`.
@@ -84,6 +86,12 @@ impl ApiError {
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m, None),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, None),
             ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m, None),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method (see /api/openapi.json)",
+                None,
+            ),
             ApiError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "body_too_large",

@@ -211,6 +211,8 @@ pub enum ErrorCode {
     Forbidden,
     /// 404
     NotFound,
+    /// 405: the route exists, the method does not.
+    MethodNotAllowed,
     /// 413: a body over 256 KiB.
     BodyTooLarge,
     /// 415: a body that is not `application/json`.
