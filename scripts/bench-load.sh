@@ -10,8 +10,7 @@
 #        CONNECTIONS  open connections (default 64)
 #        CARGO_TARGET_DIR as usual.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-crate=$(pwd)
+. "$(dirname "$0")/lib.sh"
 duration=${DURATION:-30}
 connections=${CONNECTIONS:-64}
 
@@ -19,23 +18,9 @@ if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq wrk curl >/dev/null
 fi
-cargo build --release --quiet --bin twinmatch
-bin=${CARGO_TARGET_DIR:-$crate/target}/release/twinmatch
-
-work=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+release_bin
 db=sqlite://$work/load.db
-
-RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --database "$db" >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-for _ in $(seq 1 600); do grep -q 'serving on' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-addr=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
-[[ -n $addr ]] || { cat "$work/serve.err" >&2; exit 1; }
+start_server "$db"
 token=$("$bin" token create --role secretariat --label load --database "$db" | tail -1)
 
 # A round to review (published), an applicant to suggest for, two cities to join.

@@ -12,16 +12,9 @@
 #        REPEAT      solver runs per mode, best time reported (default: 3)
 #        CARGO_TARGET_DIR as usual.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-crate=$(pwd)
+. "$(dirname "$0")/lib.sh"
 
-bench_dir=${BENCH_DIR:-}
-if [[ -z $bench_dir ]]; then
-    for d in "$crate/../shared/bench" /work/shared/bench; do
-        [[ -f $d/gen.py ]] && bench_dir=$d && break
-    done
-fi
-[[ -n $bench_dir && -f $bench_dir/gen.py ]] || { echo "gen.py not found (set BENCH_DIR)" >&2; exit 2; }
+bench_dir=$(bench_dir_with gen.py)
 py=${BENCH_PY:-/work/bench-venv/bin/python}
 [[ -x $py ]] || { echo "no python with ortools at $py (set BENCH_PY)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time missing: apt-get install -y time" >&2; exit 2; }
@@ -30,11 +23,7 @@ repeat=${REPEAT:-3}
 gen_args=("$@")
 (( ${#gen_args[@]} )) || gen_args=(--preset large --seed 1)
 
-cargo build --release --quiet --bin twinmatch
-bin=${CARGO_TARGET_DIR:-$crate/target}/release/twinmatch
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+release_bin
 inst=$work/instance.json
 echo "# instance: gen.py ${gen_args[*]}" >&2
 python3 "$bench_dir/gen.py" "${gen_args[@]}" -o "$inst"

@@ -12,16 +12,9 @@
 #        SEED        world.py seed (default 1)
 #        CARGO_TARGET_DIR as usual.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-crate=$(pwd)
+. "$(dirname "$0")/lib.sh"
 
-bench_dir=${BENCH_DIR:-}
-if [[ -z $bench_dir ]]; then
-    for d in "$crate/../shared/bench" /work/shared/bench; do
-        [[ -f $d/world.py ]] && bench_dir=$d && break
-    done
-fi
-[[ -n $bench_dir && -f $bench_dir/world.py ]] || { echo "world.py not found (set BENCH_DIR)" >&2; exit 2; }
+bench_dir=$(bench_dir_with world.py)
 if [[ ! -x /usr/bin/time ]] || ! command -v curl >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq time curl >/dev/null
@@ -30,16 +23,7 @@ fractions=("$@")
 (( ${#fractions[@]} )) || fractions=(8 4 2 1)
 seed=${SEED:-1}
 
-cargo build --release --quiet --bin twinmatch
-bin=${CARGO_TARGET_DIR:-$crate/target}/release/twinmatch
-
-work=$(mktemp -d)
-server=
-cleanup() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+release_bin
 
 # "stage NAME size=N seconds=S peak_mb=M" lines -> "NAME N S M" rows
 stages() { sed -n 's/^stage \([a-z_]*\) size=\([0-9]*\) seconds=\([0-9.]*\) peak_mb=\([0-9]*\).*/\1 \2 \3 \4/p' "$1"; }
@@ -64,12 +48,7 @@ for f in "${fractions[@]}"; do
     row "match total" - "$s" $((kb / 1024))
 
     token=$("$bin" token create --role secretariat --label bench --database "$db" | tail -1)
-    TWINMATCH_STAGES=1 RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --database "$db" \
-        >"$work/serve.out" 2>"$work/serve.err" &
-    server=$!
-    for _ in $(seq 1 600); do grep -q 'serving on' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-    addr=$(grep -o 'http://[^ ]*' "$work/serve.out" | head -1)
-    [[ -n $addr ]] || { cat "$work/serve.err" >&2; exit 1; }
+    start_server "$db" TWINMATCH_STAGES=1
     : > "$work/serve.err"
     curl -sf -o "$work/run.json" -w 'HTTP %{http_code} %{time_total}\n' -X POST "$addr/api/runs" \
         -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -79,5 +58,5 @@ for f in "${fractions[@]}"; do
     while read -r name size st mb; do row "runs:$name" "$size" "$st" "$mb"; done < <(stages "$work/serve.err")
     mb=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status")
     row "POST /api/runs" - "$s" "$mb"
-    kill "$server"; wait "$server" 2>/dev/null || true; server=
+    stop_server
 done

@@ -24,8 +24,7 @@
 #        WORKERS              concurrent schemathesis workers (default 2)
 #        REPORT_DIR           if set, JUnit XML and NDJSON reports go there
 set -euo pipefail
-cd "$(dirname "$0")/.."
-crate=$(pwd)
+. "$(dirname "$0")/lib.sh"
 examples=${EXAMPLES:-25}
 time_limit=${TIME_LIMIT:-180}
 seed=${SEED:-1}
@@ -47,28 +46,9 @@ else
 fi
 command -v timeout >/dev/null || { echo "timeout (coreutils) is missing" >&2; exit 2; }
 
-work=$(mktemp -d)
-server=
-cleanup() {
-    if [[ -n $server ]]; then
-        kill "$server" 2>/dev/null || true
-        wait "$server" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
 trap 'exit 130' INT TERM
 db=sqlite://$work/st.db
-
-RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --database "$db" >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-for _ in $(seq 1 600); do
-    grep -q 'serving on' "$work/serve.out" 2>/dev/null && break
-    kill -0 "$server" 2>/dev/null || break
-    sleep 0.1
-done
-addr=$(grep -o 'serving on http://[^ ]*' "$work/serve.out" | head -1 | cut -d' ' -f3)
-[[ -n $addr ]] || { echo "the server did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
+start_server "$db"
 token=$("$bin" token create --role secretariat --label schemathesis --database "$db" | tail -1)
 revoker=$("$bin" token create --role secretariat --label schemathesis-revoke --database "$db" | tail -1)
 
