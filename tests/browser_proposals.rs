@@ -119,6 +119,14 @@ async fn a_mentor_city_accepts_a_proposal_and_an_applicant_declines_another() {
         "form[action=\"/proposals/{}/decline\"] button",
         second["id"]
     );
+    // Declining bans the pair for good: not without ticking the box.
+    browser.click(&decline).await;
+    assert!(
+        wait_for(&browser, "#field-confirm-error")
+            .await
+            .contains("never be proposed again")
+    );
+    browser.click("label[for=\"field-confirm\"]").await;
     browser.click(&decline).await;
     assert!(
         wait_for(&browser, "#field-reason-error")
@@ -196,6 +204,7 @@ async fn the_secretariat_reviews_a_round_and_its_proposals_forms() {
     browser
         .check_page("an open proposal, for the secretariat")
         .await;
+    browser.click("label[for=\"field-confirm\"]").await;
     browser
         .click(&format!(
             "form[action=\"/proposals/{}/decline\"] button",

@@ -1,6 +1,8 @@
 //! The secretariat's journey in Chromium, on the real network: sign in,
-//! run a round, lock a pair from the review, run again, read the diff,
-//! publish. Screenshots: `round-review`, `round-form-error`, `round-rerun`.
+//! run a named round, lock a pair from the review, run again, read the
+//! diff, confirm the publication on the page that says what it changes.
+//! Screenshots: `round-review`, `round-form-error`, `round-rerun`,
+//! `round-publish-confirm`.
 
 mod common;
 
@@ -20,9 +22,12 @@ async fn the_secretariat_runs_a_round_locks_a_pair_reruns_sees_the_diff_and_publ
     browser.click("main a.button").await;
     assert_eq!(browser.path().await, "/rounds/new");
     browser.check_page("the new round form").await;
+    browser.fill("#field-name", "2027 spring call").await;
     browser.click("main form button[type=submit]").await;
     assert!(browser.path().await.starts_with("/rounds/1"));
-    assert!(browser.page_text().await.contains("The round has run"));
+    let text = browser.page_text().await;
+    assert!(text.contains("The round has run"), "{text}");
+    assert!(text.contains("2027 spring call"), "{text}");
     browser.check_page("the round review").await;
     browser.screenshot("round-review").await;
 
@@ -53,15 +58,21 @@ async fn the_secretariat_runs_a_round_locks_a_pair_reruns_sees_the_diff_and_publ
     assert!(text.contains("agreed at the regional meeting"));
     browser.check_page("the second round's review").await;
 
-    browser
-        .click("form[action='/rounds/2/publish'] button")
-        .await;
-    assert!(
-        browser
-            .page_text()
-            .await
-            .contains("The proposals are published")
-    );
     browser.screenshot("round-rerun").await;
+
+    // Publishing is a confirmed step that says what it changes.
+    browser.click("main a[href='/rounds/2/publish']").await;
+    assert_eq!(browser.path().await, "/rounds/2/publish");
+    let text = browser.page_text().await;
+    assert!(text.contains("Publish Round 2?"), "{text}");
+    assert!(text.contains("publishing replaces nothing"), "{text}");
+    browser.check_page("the publication to confirm").await;
+    browser.screenshot("round-publish-confirm").await;
+    browser
+        .click("form[action='/rounds/2/publish'] button[type=submit]")
+        .await;
+    let text = browser.page_text().await;
+    assert!(text.contains("The proposals are published"), "{text}");
+    assert!(text.contains("Published"), "{text}");
     browser.close().await;
 }

@@ -60,6 +60,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/runs/{id}"),
     ("get", "/api/runs/{id}/diff"),
     ("post", "/api/runs/{id}/publish"),
+    ("get", "/api/runs/{id}/publish"),
+    ("post", "/api/runs/{id}/discard"),
+    ("patch", "/api/runs/{id}"),
     ("get", "/api/proposals"),
     ("get", "/api/proposals/{id}"),
     ("post", "/api/proposals/{id}/accept"),
@@ -1085,6 +1088,24 @@ async fn answers_match_the_documented_schemas() {
     call!(
         api,
         v,
+        "patch",
+        "/api/runs/{id}",
+        format!("/api/runs/{run_id}"),
+        sec,
+        Some(json!({"name": "scored, Africa first"}))
+    );
+    call!(
+        api,
+        v,
+        "get",
+        "/api/runs/{id}/publish",
+        format!("/api/runs/{run_id}/publish"),
+        sec,
+        None
+    );
+    call!(
+        api,
+        v,
         "post",
         "/api/runs/{id}/publish",
         format!("/api/runs/{run_id}/publish"),
@@ -1100,6 +1121,25 @@ async fn answers_match_the_documented_schemas() {
         sec,
         None
     ); // 409
+    let spare = call!(
+        api,
+        v,
+        "post",
+        "/api/runs",
+        "/api/runs",
+        sec,
+        Some(json!({}))
+    )
+    .json;
+    call!(
+        api,
+        v,
+        "post",
+        "/api/runs/{id}/discard",
+        format!("/api/runs/{}/discard", spare["run"]["id"]),
+        sec,
+        None
+    );
     call!(api, v, "get", "/api/runs", "/api/runs", None, None);
     call!(
         api,

@@ -134,10 +134,11 @@ async fn round_and_proposal_forms_refuse_in_french() {
     let published = sec
         .post(
             &format!("/rounds/{run}/publish"),
-            &[("csrf", &review.csrf())],
+            &[("csrf", &review.csrf()), ("confirm", "yes")],
         )
         .await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
+    assert!(db.store.get_run(run).await.unwrap().published_at.is_some());
     let p = db
         .store
         .list_proposals(&ProposalQuery {
@@ -159,6 +160,7 @@ async fn round_and_proposal_forms_refuse_in_french() {
                 ("version", &p.version.to_string()),
                 ("side", "mentor"),
                 ("reason", ""),
+                ("confirm", "yes"),
             ],
         )
         .await;

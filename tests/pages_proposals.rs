@@ -229,7 +229,7 @@ async fn the_mentor_accepts_through_the_page_and_the_proposal_moves() {
 }
 
 #[tokio::test]
-async fn declining_needs_a_reason_next_to_its_field_and_then_bans_the_pair() {
+async fn declining_is_confirmed_needs_a_reason_next_to_its_field_and_then_bans_the_pair() {
     for w in worlds().await {
         let p = &w.proposals[1];
         let cookie = as_city(&w, p, "applicant").await;
@@ -238,11 +238,39 @@ async fn declining_needs_a_reason_next_to_its_field_and_then_bans_the_pair() {
         let token = csrf(&page.html);
         let version = p["version"].to_string();
 
+        let unconfirmed = post(
+            &w.api,
+            &format!("{url}/decline"),
+            &cookie,
+            &[
+                ("csrf", &token),
+                ("version", &version),
+                ("reason", "No capacity this year"),
+            ],
+        )
+        .await;
+        assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let at = unconfirmed
+            .html
+            .find("id=\"field-confirm-error\"")
+            .expect("a decline is confirmed in its box first");
+        assert!(unconfirmed.html[at..].contains("never be proposed again"));
+        assert!(
+            unconfirmed.html.contains("No capacity this year"),
+            "the reason typed is kept"
+        );
+        assert_eq!(proposal(&w.api, &w.sec, id(p)).await["status"], "proposed");
+
         let refused = post(
             &w.api,
             &format!("{url}/decline"),
             &cookie,
-            &[("csrf", &token), ("version", &version), ("reason", "   ")],
+            &[
+                ("confirm", "yes"),
+                ("csrf", &token),
+                ("version", &version),
+                ("reason", "   "),
+            ],
         )
         .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -263,6 +291,7 @@ async fn declining_needs_a_reason_next_to_its_field_and_then_bans_the_pair() {
             &format!("{url}/decline"),
             &cookie,
             &[
+                ("confirm", "yes"),
                 ("csrf", &token),
                 ("version", &version),
                 ("reason", "No capacity this year"),
@@ -383,6 +412,7 @@ async fn a_stale_form_shows_the_conflict_and_the_current_state_and_changes_nothi
             &format!("{url}/decline"),
             &cookie,
             &[
+                ("confirm", "yes"),
                 ("csrf", &csrf(&page.html)),
                 ("version", &p["version"].to_string()),
                 ("reason", "Too late"),
@@ -519,6 +549,7 @@ async fn the_secretariat_answers_for_a_named_side_and_cancels_with_a_reason() {
             &format!("{url}/decline"),
             &sec,
             &[
+                ("confirm", "yes"),
                 ("csrf", &token),
                 ("version", &version),
                 ("reason", "Asked by phone"),

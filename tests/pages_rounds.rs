@@ -2,7 +2,8 @@
 //! backend: only the secretariat may see or start rounds; a round started
 //! from the form is the API's run; ticked pairs come back locked with their
 //! reason and the re-run shows the diff; mistakes are shown next to the
-//! field with what was typed kept; publishing opens the proposals.
+//! field with what was typed kept; publishing and discarding are confirmed
+//! steps, and pages default to the round in force.
 
 mod common;
 
@@ -168,26 +169,172 @@ async fn a_round_locked_and_run_again_shows_its_reason_and_the_diff() {
 }
 
 #[tokio::test]
-async fn publishing_a_round_opens_its_proposals_to_the_cities() {
+async fn publishing_a_round_is_confirmed_on_a_page_that_says_what_it_supersedes() {
+    for db in common::every_backend().await {
+        common::load_everything(db.store.as_ref()).await;
+        let mut reader = secretariat(&db).await;
+        let first = run_round(&mut reader, &[("name", "2027 spring call")]).await;
+        let review = reader.get(&format!("/rounds/{first}")).await;
+        let text = review.text();
+        assert!(
+            text.contains("2027 spring call") && text.contains("Draft"),
+            "{text}"
+        );
+        assert!(
+            review
+                .html
+                .contains(&format!("href=\"/rounds/{first}/publish\"")),
+            "the review links to the confirmation, it does not publish"
+        );
+        let csrf = review.csrf();
+
+        // The review's old one-click form, or a forged one, publishes nothing.
+        let unconfirmed = reader
+            .post(&format!("/rounds/{first}/publish"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(unconfirmed.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            unconfirmed.location.as_deref(),
+            Some(format!("/rounds/{first}/publish").as_str())
+        );
+        let forged = reader
+            .post(
+                &format!("/rounds/{first}/publish"),
+                &[("csrf", "forged"), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+        assert!(
+            db.store
+                .get_run(first)
+                .await
+                .unwrap()
+                .published_at
+                .is_none()
+        );
+
+        let confirm = reader.get(&format!("/rounds/{first}/publish")).await;
+        assert_eq!(confirm.status, StatusCode::OK);
+        let text = confirm.text();
+        assert!(text.contains("Publish 2027 spring call?"), "{text}");
+        assert!(text.contains("publishing replaces nothing"), "{text}");
+        let done = reader
+            .post(
+                &format!("/rounds/{first}/publish"),
+                &[("csrf", &confirm.csrf()), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let page = reader.get(done.location.as_deref().unwrap()).await;
+        assert!(page.text().contains("The proposals are published"));
+        assert!(
+            !page.html.contains(&format!("/rounds/{first}/publish")),
+            "a published round offers no publish button"
+        );
+        let open = db.store.get_run(first).await.unwrap();
+        assert!(open.published_at.is_some());
+
+        // A second round: its confirmation names the first and what it loses.
+        let second = run_round(&mut reader, &[]).await;
+        let confirm = reader.get(&format!("/rounds/{second}/publish")).await;
+        let text = confirm.text();
+        assert!(text.contains("What it replaces"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "2027 spring call : its {} unanswered proposals are withdrawn",
+                open.summary.pairs
+            )),
+            "{text}"
+        );
+        reader
+            .post(
+                &format!("/rounds/{second}/publish"),
+                &[("csrf", &confirm.csrf()), ("confirm", "yes")],
+            )
+            .await;
+        let replaced = reader.get(&format!("/rounds/{first}")).await;
+        let text = replaced.text();
+        assert!(text.contains("Superseded"), "{text}");
+        assert!(
+            text.contains(&format!("replaced by Round {second}")),
+            "{text}"
+        );
+        // Its confirmation page is gone: back to the review, which says why.
+        let again = reader.get(&format!("/rounds/{first}/publish")).await;
+        assert_eq!(
+            again.location.as_deref(),
+            Some(format!("/rounds/{first}").as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_discarded_draft_is_kept_apart_and_can_never_be_published() {
+    for db in common::every_backend().await {
+        common::load_everything(db.store.as_ref()).await;
+        let mut reader = secretariat(&db).await;
+        let id = run_round(&mut reader, &[("name", "trial without bans")]).await;
+        let confirm = reader.get(&format!("/rounds/{id}/discard")).await;
+        assert_eq!(confirm.status, StatusCode::OK);
+        assert!(confirm.text().contains("Discard trial without bans?"));
+        let done = reader
+            .post(
+                &format!("/rounds/{id}/discard"),
+                &[("csrf", &confirm.csrf()), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let page = reader.get(done.location.as_deref().unwrap()).await;
+        let text = page.text();
+        assert!(text.contains("The draft is discarded"), "{text}");
+        assert!(!page.html.contains(&format!("/rounds/{id}/publish")));
+        let listed = reader.get("/rounds").await;
+        assert!(
+            !listed.text().contains("trial without bans"),
+            "the list leaves discarded rounds out"
+        );
+        let set_aside = reader.get("/rounds?status=discarded").await;
+        assert!(set_aside.text().contains("trial without bans"));
+        let publish = reader
+            .post(
+                &format!("/rounds/{id}/publish"),
+                &[("csrf", &page.csrf()), ("confirm", "yes")],
+            )
+            .await;
+        assert_eq!(publish.status, StatusCode::SEE_OTHER);
+        assert!(db.store.get_run(id).await.unwrap().published_at.is_none());
+    }
+}
+
+#[tokio::test]
+async fn every_page_shows_the_published_round_before_a_newer_draft() {
     let db = common::sqlite().await;
     common::load_everything(db.store.as_ref()).await;
     let mut reader = secretariat(&db).await;
-    let id = run_round(&mut reader, &[]).await;
-    let review = reader.get(&format!("/rounds/{id}")).await;
-    assert!(review.text().contains("Not published"));
-    let csrf = review.csrf();
-    let forged = reader
-        .post(&format!("/rounds/{id}/publish"), &[("csrf", "forged")])
+    let published = run_round(&mut reader, &[("name", "in force")]).await;
+    let confirm = reader.get(&format!("/rounds/{published}/publish")).await;
+    reader
+        .post(
+            &format!("/rounds/{published}/publish"),
+            &[("csrf", &confirm.csrf()), ("confirm", "yes")],
+        )
         .await;
-    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
-    assert!(db.store.get_run(id).await.unwrap().published_at.is_none());
-    let done = reader
-        .post(&format!("/rounds/{id}/publish"), &[("csrf", &csrf)])
-        .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER);
-    let page = reader.get(done.location.as_deref().unwrap()).await;
-    assert!(page.text().contains("The proposals are published"));
-    assert!(db.store.get_run(id).await.unwrap().published_at.is_some());
+    let draft = run_round(&mut reader, &[("name", "newer draft")]).await;
+    assert!(draft > published);
+    let proposals = reader.get("/proposals").await;
+    assert!(
+        proposals
+            .html
+            .contains(&format!("<option value=\"{published}\" selected")),
+        "{}",
+        proposals.html
+    );
+    let exports = reader.get("/exports").await;
+    assert!(
+        exports.text().contains(&format!("round {published}")),
+        "{}",
+        exports.text()
+    );
 }
 
 #[tokio::test]

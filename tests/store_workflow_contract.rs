@@ -9,13 +9,13 @@ mod common;
 use twinmatch::domain::{
     Capacity, City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, CountryCode,
     Evidence, EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Outcome, Period,
-    Priority, ProposalState, ProposalStatus, Role, Side, SupportOffer, SupportRequest, Topic,
-    TopicId, TopicKind, TopicSlug, TwinLink,
+    Priority, ProposalState, ProposalStatus, Role, RunStatus, Side, SupportOffer, SupportRequest,
+    Topic, TopicId, TopicKind, TopicSlug, TwinLink,
 };
 use twinmatch::matching::score::Explanation;
 use twinmatch::store::{
-    Actor, AuditQuery, CityQuery, Db, EvidenceQuery, Expect, NewProposal, Override, ProposalQuery,
-    ProposalUpdate, RunQuery, RunSettings, RunSummary, StoreError, Superseded,
+    Actor, AuditQuery, CityQuery, Db, EvidenceQuery, Expect, NewProposal, NewRun, Override,
+    ProposalQuery, ProposalUpdate, RunQuery, RunSettings, RunSummary, StoreError, Superseded,
 };
 
 const SECRETARIAT: Actor = Actor::CLI;
@@ -281,11 +281,14 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
     let (a, a_props) = db
         .create_run(
             &SECRETARIAT,
-            "coverage",
-            &settings,
-            &summary,
-            &[proposal(lisbon, beira)],
-            &[ban],
+            &NewRun {
+                name: Some("2027 spring call"),
+                mode: "coverage",
+                params: &settings,
+                summary: &summary,
+                proposals: &[proposal(lisbon, beira)],
+                overrides: &[ban],
+            },
         )
         .await
         .unwrap();
@@ -295,6 +298,11 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
         "settings and summary come back typed"
     );
     assert_eq!(db.get_run(a.id).await.unwrap(), a);
+    assert_eq!(
+        (a.name.as_deref(), a.status),
+        (Some("2027 spring call"), RunStatus::Draft),
+        "a run is stored with its name, as a draft"
+    );
     assert_eq!(a_props[0].state.status, ProposalStatus::Proposed);
     assert_eq!(a_props[0].version, 1);
     let bans = db.list_bans().await.unwrap();
@@ -307,11 +315,14 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
     let (b, b_props) = db
         .create_run(
             &SECRETARIAT,
-            "score",
-            &settings,
-            &summary,
-            &[proposal(fez, beira)],
-            &[],
+            &NewRun {
+                name: None,
+                mode: "score",
+                params: &settings,
+                summary: &summary,
+                proposals: &[proposal(fez, beira)],
+                overrides: &[],
+            },
         )
         .await
         .unwrap();
@@ -330,7 +341,8 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
         .unwrap();
     assert_eq!(published.total, 0);
 
-    db.publish_run(&SECRETARIAT, a.id, &[]).await.unwrap();
+    let published_a = db.publish_run(&SECRETARIAT, a.id, &[]).await.unwrap();
+    assert_eq!(published_a.status, RunStatus::Published);
     assert!(matches!(
         db.publish_run(&SECRETARIAT, a.id, &[]).await,
         Err(StoreError::Conflict(_))
@@ -404,6 +416,23 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
     db.publish_run(&SECRETARIAT, b.id, &[superseded])
         .await
         .unwrap();
+    let replaced = db.get_run(a.id).await.unwrap();
+    assert_eq!(
+        (replaced.status, replaced.superseded_by),
+        (RunStatus::Superseded, Some(b.id)),
+        "publishing b supersedes a, the round in force"
+    );
+    let in_force = db
+        .list_runs(RunQuery {
+            status: Some(RunStatus::Published),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        in_force.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [b.id]
+    );
     let cancelled = db.get_proposal(p.id).await.unwrap();
     assert_eq!(cancelled.state.status, ProposalStatus::Cancelled);
     assert_eq!(
@@ -429,14 +458,80 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
     let (_, c_props) = db
         .create_run(
             &SECRETARIAT,
-            "coverage",
-            &settings,
-            &summary,
-            &[proposal(lisbon, beira)],
-            &[],
+            &NewRun {
+                name: None,
+                mode: "coverage",
+                params: &settings,
+                summary: &summary,
+                proposals: &[proposal(lisbon, beira)],
+                overrides: &[],
+            },
         )
         .await
         .unwrap();
+    // A draft can be named again and discarded; a discarded one is kept
+    // but listed only when asked for, and can never be published.
+    let (d, _) = db
+        .create_run(
+            &SECRETARIAT,
+            &NewRun {
+                name: None,
+                mode: "coverage",
+                params: &settings,
+                summary: &summary,
+                proposals: &[],
+                overrides: &[],
+            },
+        )
+        .await
+        .unwrap();
+    let renamed = db
+        .rename_run(&SECRETARIAT, d.id, Some("try without Fez"))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name.as_deref(), Some("try without Fez"));
+    assert_eq!(
+        db.rename_run(&SECRETARIAT, d.id, None).await.unwrap().name,
+        None
+    );
+    assert!(matches!(
+        db.rename_run(&SECRETARIAT, 999_999, None).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let discarded = db.discard_run(&SECRETARIAT, d.id).await.unwrap();
+    assert_eq!(discarded.status, RunStatus::Discarded);
+    assert!(discarded.discarded_at.is_some());
+    for refused in [
+        db.discard_run(&SECRETARIAT, d.id).await,
+        db.publish_run(&SECRETARIAT, d.id, &[]).await,
+        db.discard_run(&SECRETARIAT, b.id).await,
+    ] {
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(_))),
+            "only a draft is discarded or published: {refused:?}"
+        );
+    }
+    assert!(matches!(
+        db.discard_run(&SECRETARIAT, 999_999).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let listed = db.list_runs(RunQuery::default()).await.unwrap();
+    assert!(
+        listed.items.iter().all(|r| r.id != d.id),
+        "a discarded run is not listed by default"
+    );
+    let set_aside = db
+        .list_runs(RunQuery {
+            status: Some(RunStatus::Discarded),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        set_aside.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [d.id]
+    );
+
     let r = &c_props[0];
     let active = ProposalState::new()
         .accept(Side::Mentor)
@@ -514,7 +609,10 @@ async fn runs_proposals_bans(db: &dyn Db, lisbon: CityId, fez: CityId, beira: Ci
         .collect();
     assert_eq!(
         run_actions,
-        ["create", "publish", "publish", "create", "create", "ban"]
+        [
+            "discard", "rename", "rename", "create", "create", "publish", "publish", "create",
+            "create", "ban"
+        ]
     );
 }
 

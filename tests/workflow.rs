@@ -650,6 +650,126 @@ async fn publishing_supersedes_only_open_proposals_of_earlier_published_runs_eac
     }
 }
 
+#[tokio::test]
+async fn a_round_is_named_previewed_before_publishing_and_a_draft_can_be_discarded() {
+    for db in common::every_backend().await {
+        eprintln!("named rounds on {:?}", db.store.backend());
+        let api = Api::real(db).await;
+        let sec = api.token(Role::Secretariat).await;
+        let city = api.token(Role::Observer).await;
+        let r = api
+            .post(
+                "/api/runs",
+                Some(&sec),
+                json!({"name": "  2027 spring call "}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let a = r.body["run"]["id"].as_i64().unwrap();
+        assert_eq!(r.body["run"]["name"], "2027 spring call", "trimmed");
+        assert_eq!(r.body["run"]["status"], "draft");
+        let pairs = r.body["summary"]["pairs"].as_i64().unwrap();
+
+        let preview = api.get(&format!("/api/runs/{a}/publish"), Some(&sec)).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert_eq!(
+            preview.body["supersedes"],
+            json!([]),
+            "nothing in force yet"
+        );
+        let forbidden = api
+            .get(&format!("/api/runs/{a}/publish"), Some(&city))
+            .await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+        api.post(&format!("/api/runs/{a}/publish"), Some(&sec), json!({}))
+            .await;
+
+        let b = draft_run(&api, &sec).await;
+        let preview = api.get(&format!("/api/runs/{b}/publish"), Some(&sec)).await;
+        assert_eq!(
+            preview.body["supersedes"],
+            json!([{"run": a, "name": "2027 spring call", "open_proposals": pairs, "kept_in_force": 0}]),
+            "publishing b would withdraw a's unanswered proposals"
+        );
+        let published = api
+            .post(&format!("/api/runs/{b}/publish"), Some(&sec), json!({}))
+            .await;
+        assert_eq!(published.body["status"], "published");
+        let a_now = api.get(&format!("/api/runs/{a}"), None).await.body;
+        assert_eq!(
+            (&a_now["run"]["status"], &a_now["run"]["superseded_by"]),
+            (&json!("superseded"), &json!(b))
+        );
+        let in_force = api.get("/api/runs?status=published", None).await.body;
+        assert_eq!(in_force["total"], 1);
+        assert_eq!(in_force["items"][0]["id"], b);
+        let stats = api.get("/api/stats", Some(&sec)).await.body;
+        assert_eq!(stats["coverage"]["run"], b);
+
+        // A draft is renamed, then discarded: kept, listed only when asked.
+        let c = draft_run(&api, &sec).await;
+        let renamed = api
+            .call(
+                axum::http::Method::PATCH,
+                &format!("/api/runs/{c}"),
+                Some(&sec),
+                Some(json!({"name": "without Fez"})),
+            )
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        assert_eq!(renamed.body["name"], "without Fez");
+        let stats = api.get("/api/stats", Some(&sec)).await.body;
+        assert_eq!(
+            stats["coverage"]["run"], b,
+            "a newer draft does not replace the round in force in the figures"
+        );
+        let discarded = api
+            .post(&format!("/api/runs/{c}/discard"), Some(&sec), json!({}))
+            .await;
+        assert_eq!(discarded.status, StatusCode::OK, "{}", discarded.body);
+        assert_eq!(discarded.body["status"], "discarded");
+        for (what, uri) in [
+            ("publish", format!("/api/runs/{c}/publish")),
+            ("discard", format!("/api/runs/{c}/discard")),
+            ("discard a published run", format!("/api/runs/{b}/discard")),
+        ] {
+            let refused = api.post(&uri, Some(&sec), json!({})).await;
+            assert_eq!(
+                refused.status,
+                StatusCode::CONFLICT,
+                "{what}: {}",
+                refused.body
+            );
+        }
+        let preview = api.get(&format!("/api/runs/{c}/publish"), Some(&sec)).await;
+        assert_eq!(preview.status, StatusCode::CONFLICT);
+        let listed = api.get("/api/runs", Some(&sec)).await.body;
+        assert!(
+            listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["id"] != c),
+            "{listed}"
+        );
+        let set_aside = api.get("/api/runs?status=discarded", Some(&sec)).await.body;
+        assert_eq!(set_aside["items"][0]["id"], c);
+        let hidden = api.get("/api/runs?status=discarded", None).await.body;
+        assert_eq!(hidden["total"], 0, "drafts are the secretariat's");
+        let audit = api
+            .get("/api/audit?kind=run&per_page=500", Some(&sec))
+            .await
+            .body;
+        let actions: Vec<&str> = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(&actions[..2], ["discard", "rename"]);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_of_one_offer_make_one_and_lists_never_fail_meanwhile() {
     for db in common::every_backend().await {

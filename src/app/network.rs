@@ -3,7 +3,7 @@
 //! pairs of a run. The engine runs off the async threads.
 
 use crate::domain::names::name_key;
-use crate::domain::{CityId, CountryCode, MessageCode, ProposalStatus};
+use crate::domain::{CityId, CountryCode, MessageCode, ProposalStatus, RunStatus};
 use crate::engine::{Network, config_now};
 use crate::graph::PastMentorship;
 use crate::matching::{EngineConfig, Pair};
@@ -208,15 +208,13 @@ pub async fn pairs_of_run(db: &dyn Db, run: i64) -> AppResult<Vec<Pair>> {
     Ok(pairs)
 }
 
-/// The latest run of all, published or not (the one a new run compares with).
+/// The latest run of all, published or not, but not a discarded one (the
+/// one a new run compares with).
 pub async fn latest_run(db: &dyn Db) -> StoreResult<Option<i64>> {
     Ok(db
         .list_runs(RunQuery {
-            published_only: false,
-            paging: Paging {
-                page: 1,
-                per_page: 1,
-            },
+            paging: Paging::one(),
+            ..Default::default()
         })
         .await?
         .items
@@ -225,15 +223,13 @@ pub async fn latest_run(db: &dyn Db) -> StoreResult<Option<i64>> {
 }
 
 /// Pairs that hold a mentor's slot now: in force, or proposed in the
-/// latest published run. `None` before any run has been published.
+/// published round in force. `None` before any run has been published.
 pub async fn current_pairs(db: &dyn Db) -> StoreResult<Option<Vec<Pair>>> {
     let published = db
         .list_runs(RunQuery {
             published_only: true,
-            paging: Paging {
-                page: 1,
-                per_page: 1,
-            },
+            status: Some(RunStatus::Published),
+            paging: Paging::one(),
         })
         .await?;
     let Some(run) = published.items.first() else {

@@ -57,6 +57,10 @@ mod tests {
             params: Default::default(),
             summary: Default::default(),
             published_at: published.then(|| "2026-01-02T00:00:00Z".into()),
+            name: None,
+            status: crate::domain::RunStatus::of(published, false, false),
+            discarded_at: None,
+            superseded_by: None,
         }
     }
 

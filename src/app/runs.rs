@@ -8,10 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 
-use super::network::{self, blocking, proposals_where};
+use super::network::{self, all_pages, blocking, proposals_where};
 use super::policy::Reader;
 use super::{App, AppError, AppResult};
-use crate::domain::{CityId, MessageCode, ProposalStatus, required_text};
+use crate::domain::{CityId, MessageCode, ProposalStatus, RunStatus, required_text};
 use crate::engine::Network;
 use crate::matching::assign::AssignError;
 use crate::matching::whatif::{IfRemoved, if_removed};
@@ -19,13 +19,15 @@ use crate::matching::{
     Mode, Pair, PriorityTiers, Round, RunDiff, RunParams, ScoreWeights, TierRule, diff, run_round,
 };
 use crate::store::{
-    Actor, NewProposal, Override, Page, Paging, ProposalQuery, ProposalUpdate, RunQuery,
+    Actor, NewProposal, NewRun, Override, Page, Paging, ProposalQuery, ProposalUpdate, RunQuery,
     RunSettings, RunSummary, StoreError, StoredProposal, StoredRun, Superseded,
 };
 
 /// What the secretariat asks of a round, parsed.
 #[derive(Debug, Clone, Default)]
 pub struct StartRun {
+    /// The round's name (`None`: "Round {id}").
+    pub name: Option<String>,
     pub mode: Mode,
     pub tiers: PriorityTiers,
     pub weights: ScoreWeights,
@@ -62,6 +64,19 @@ pub fn parse_mode(field: &str, raw: &str) -> AppResult<Mode> {
             e,
         )
     })
+}
+
+/// The longest name a round may have.
+pub const NAME_MAX: usize = 100;
+
+/// A round's name: blank is no name; the refusal names `field`.
+pub fn parse_name(field: &str, raw: &str) -> AppResult<Option<String>> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    required_text("name", raw, NAME_MAX)
+        .map(Some)
+        .map_err(|e| AppError::at(field.to_string(), e))
 }
 
 /// A priority tier by name (`ldc_african`...); the refusal names `field`.
@@ -369,8 +384,17 @@ pub async fn start(app: &App, actor: &Actor, command: &StartRun) -> AppResult<St
     let (run, stored) = crate::stage::timed_async(
         "store",
         |r: &Result<(_, Vec<_>), _>| r.as_ref().map_or(0, |(_, p)| p.len()),
-        app.store
-            .create_run(actor, &mode_name, &params, &summary, &proposals, &overrides),
+        app.store.create_run(
+            actor,
+            &NewRun {
+                name: command.name.as_deref(),
+                mode: &mode_name,
+                params: &params,
+                summary: &summary,
+                proposals: &proposals,
+                overrides: &overrides,
+            },
+        ),
     )
     .await?;
     Ok(StartedRun {
@@ -381,12 +405,19 @@ pub async fn start(app: &App, actor: &Actor, command: &StartRun) -> AppResult<St
     })
 }
 
-/// One page of the runs `reader` may see, latest first.
-pub async fn list(app: &App, reader: Reader, paging: Paging) -> AppResult<Page<StoredRun>> {
+/// One page of the runs `reader` may see, latest first: those in `status`
+/// (`None`: all but the discarded).
+pub async fn list(
+    app: &App,
+    reader: Reader,
+    status: Option<RunStatus>,
+    paging: Paging,
+) -> AppResult<Page<StoredRun>> {
     Ok(app
         .store
         .list_runs(RunQuery {
             published_only: !reader.sees_drafts(),
+            status,
             paging,
         })
         .await?)
@@ -399,6 +430,7 @@ pub async fn all(app: &App, reader: Reader) -> AppResult<Vec<StoredRun>> {
     Ok(network::all_pages(|paging| async move {
         db.list_runs(RunQuery {
             published_only,
+            status: None,
             paging,
         })
         .await
@@ -417,20 +449,24 @@ pub async fn visible(app: &App, reader: Reader, id: i64) -> AppResult<StoredRun>
     Ok(run)
 }
 
-/// The latest run `reader` may see.
-pub async fn latest_visible(app: &App, reader: Reader) -> AppResult<Option<StoredRun>> {
-    Ok(list(
-        app,
-        reader,
-        Paging {
-            page: 1,
-            per_page: 1,
-        },
-    )
-    .await?
-    .items
-    .into_iter()
-    .next())
+/// The round every page shows unless asked for another: the published
+/// round in force; before the first is published, the secretariat's
+/// latest draft.
+pub async fn current(app: &App, reader: Reader) -> AppResult<Option<StoredRun>> {
+    let first = |status| async move {
+        AppResult::Ok(
+            list(app, reader, Some(status), Paging::one())
+                .await?
+                .items
+                .into_iter()
+                .next(),
+        )
+    };
+    match first(RunStatus::Published).await? {
+        Some(run) => Ok(Some(run)),
+        None if reader.sees_drafts() => first(RunStatus::Draft).await,
+        None => Ok(None),
+    }
 }
 
 /// Does any run exist, seen or not (a page says "a round is being prepared")?
@@ -462,16 +498,17 @@ pub async fn compare(app: &App, reader: Reader, id: i64, against: i64) -> AppRes
     ))
 }
 
-/// Publishes run `id`: its proposals go to the cities. The open proposals
-/// of earlier published runs are superseded, each through the workflow's
-/// own cancellation and with its audit row, in the same transaction. A run
-/// whose proposals were superseded cannot be published any more.
+/// Publishes run `id`: its proposals go to the cities. The round in
+/// force is superseded: its open proposals are cancelled, each through the
+/// workflow's own cancellation and with its audit row, in the same
+/// transaction; what either side accepted stays in force. Only a draft can
+/// be published.
 pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> {
     // Two publishes at once: the second finds what it read superseded by
     // the first and reads again.
     let mut tries = 3;
     loop {
-        let superseded = to_supersede(app, id).await?;
+        let superseded = superseding(id, &open_elsewhere(app, id).await?)?;
         match app.store.publish_run(actor, id, &superseded).await {
             Err(StoreError::Changed(_)) if tries > 1 => tries -= 1,
             done => return Ok(done?),
@@ -479,18 +516,84 @@ pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> 
     }
 }
 
-/// What publishing run `id` supersedes, or why it cannot be published.
-async fn to_supersede(app: &App, id: i64) -> AppResult<Vec<Superseded>> {
+/// Sets draft `id` aside: it stays on record but is never published.
+pub async fn discard(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> {
+    Ok(app.store.discard_run(actor, id).await?)
+}
+
+/// Names run `id` (`None` or blank: back to "Round {id}").
+pub async fn rename(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    name: Option<String>,
+) -> AppResult<StoredRun> {
+    Ok(app.store.rename_run(actor, id, name.as_deref()).await?)
+}
+
+/// What publishing a draft would do, for the secretariat to confirm.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Publication {
+    pub run: StoredRun,
+    /// The rounds in force now, which publishing replaces.
+    pub supersedes: Vec<SupersededRun>,
+}
+
+/// A round in force that a publication replaces.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SupersededRun {
+    pub run: i64,
+    pub name: Option<String>,
+    /// Its proposals nobody answered yet: they are cancelled.
+    pub open_proposals: usize,
+    /// Its proposals accepted by a side or active: they stay in force.
+    pub kept_in_force: usize,
+}
+
+/// What publishing draft `id` would supersede, or why it cannot be published.
+pub async fn publication(app: &App, id: i64) -> AppResult<Publication> {
+    let run = app.store.get_run(id).await?;
+    let open = open_elsewhere(app, id).await?;
+    let db = app.store.as_ref();
+    let in_force = all_pages(|paging| async move {
+        db.list_runs(RunQuery {
+            published_only: true,
+            status: Some(RunStatus::Published),
+            paging,
+        })
+        .await
+    })
+    .await?;
+    let mut supersedes = Vec::new();
+    for r in in_force.into_iter().filter(|r| r.id != id) {
+        let kept = network::proposals_with(db, None, Some(r.id))
+            .await?
+            .iter()
+            .filter(|p| p.state.status.in_force())
+            .count();
+        supersedes.push(SupersededRun {
+            run: r.id,
+            name: r.name,
+            open_proposals: open.iter().filter(|p| p.run_id == r.id).count(),
+            kept_in_force: kept,
+        });
+    }
+    Ok(Publication { run, supersedes })
+}
+
+/// The open proposals of the published rounds other than draft `id`, or
+/// why `id` cannot be published.
+async fn open_elsewhere(app: &App, id: i64) -> AppResult<Vec<StoredProposal>> {
     let db = app.store.as_ref();
     let run = db.get_run(id).await?;
-    if run.published_at.is_some() {
-        return Err(AppError::Conflict(format!("run {id} is already published")));
-    }
-    let own = network::proposals_with(db, Some(ProposalStatus::Cancelled), Some(id)).await?;
-    if own.iter().any(is_superseded) {
-        return Err(AppError::Conflict(format!(
-            "run {id} was superseded by a later published run: start a new run instead"
-        )));
+    let refuse = |why: &str| Err(AppError::Conflict(format!("run {id} {why}")));
+    match run.status {
+        RunStatus::Draft => {}
+        RunStatus::Published => return refuse("is already published"),
+        RunStatus::Superseded => {
+            return refuse("was published and superseded since: start a new run instead");
+        }
+        RunStatus::Discarded => return refuse("was discarded: start a new run instead"),
     }
     let open = proposals_where(
         db,
@@ -501,9 +604,13 @@ async fn to_supersede(app: &App, id: i64) -> AppResult<Vec<Superseded>> {
         },
     )
     .await?;
+    Ok(open.into_iter().filter(|p| p.run_id != id).collect())
+}
+
+/// The cancellations that supersede `open` when run `id` is published.
+fn superseding(id: i64, open: &[StoredProposal]) -> AppResult<Vec<Superseded>> {
     let reason = format!("{SUPERSEDED_BY} {id}");
     open.iter()
-        .filter(|p| p.run_id != id)
         .map(|p| {
             let next = p.state.cancel().map_err(|e| {
                 AppError::Internal(format!("proposal {} cannot be superseded: {e}", p.id))
@@ -522,9 +629,3 @@ async fn to_supersede(app: &App, id: i64) -> AppResult<Vec<Superseded>> {
 
 /// The reason a superseded proposal carries, before the run's id.
 const SUPERSEDED_BY: &str = "superseded by run";
-
-fn is_superseded(p: &StoredProposal) -> bool {
-    p.reason
-        .as_deref()
-        .is_some_and(|r| r.starts_with(SUPERSEDED_BY))
-}

@@ -1,5 +1,5 @@
-//! The figures of the network: counts, coverage of the latest round a
-//! reader may see, and mentor load.
+//! The figures of the network: counts, coverage of the round in force
+//! (`runs::current`), and mentor load.
 
 use serde::Serialize;
 
@@ -14,7 +14,8 @@ pub struct StatsView {
     #[serde(flatten)]
     pub counts: Stats,
     pub runs: i64,
-    /// Coverage of the latest run (null before the first run).
+    /// Coverage of the round in force (for the secretariat, before the
+    /// first publication, of the latest draft; null before the first run).
     pub coverage: Option<RunCoverage>,
     pub mentor_load: Vec<MentorLoad>,
 }
@@ -25,17 +26,11 @@ pub async fn stats(app: &App, reader: Reader) -> AppResult<StatsView> {
     let db = app.store.as_ref();
     let all = db
         .list_runs(RunQuery {
-            published_only: false,
-            paging: Paging {
-                page: 1,
-                per_page: 1,
-            },
+            paging: Paging::one(),
+            ..Default::default()
         })
         .await?;
-    let coverage = runs::latest_visible(app, reader)
-        .await?
-        .as_ref()
-        .map(coverage_of);
+    let coverage = runs::current(app, reader).await?.as_ref().map(coverage_of);
     Ok(StatsView {
         counts: db.stats().await?,
         runs: all.total,

@@ -264,6 +264,7 @@ pub async fn run_match(
                 .unwrap_or_default(),
         ),
         skip_removals: true,
+        name: None,
     };
     let solved = runs::solve(app, &command).await?;
     let (round, market, params) = (&solved.round, &solved.network.market, &solved.params);

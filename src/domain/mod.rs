@@ -29,7 +29,7 @@ pub use support::{
     Capacity, Held, Modality, Need, Priority, SupportOffer, SupportRequest, parse_date,
 };
 pub use topic::{Topic, TopicId, TopicKind, TopicSlug};
-pub use workflow::{Forbidden, Outcome, ProposalState, ProposalStatus, Side};
+pub use workflow::{Forbidden, Outcome, ProposalState, ProposalStatus, RunStatus, Side};
 
 /// Splits a `;`-separated list and parses every non-empty item.
 pub fn parse_list<T>(

@@ -63,6 +63,63 @@ impl ProposalStatus {
     }
 }
 
+/// Where a matching round stands. Only a draft can be published or
+/// discarded; publishing one supersedes the round in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Stored for the secretariat to review; no city sees it.
+    Draft,
+    /// The round in force: its proposals went to the cities.
+    Published,
+    /// Published once, then replaced by a later published round.
+    Superseded,
+    /// A draft set aside: kept for the record, never published.
+    Discarded,
+}
+
+impl RunStatus {
+    pub const ALL: [RunStatus; 4] = [
+        RunStatus::Draft,
+        RunStatus::Published,
+        RunStatus::Superseded,
+        RunStatus::Discarded,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RunStatus::Draft => "draft",
+            RunStatus::Published => "published",
+            RunStatus::Superseded => "superseded",
+            RunStatus::Discarded => "discarded",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name() == raw.trim().to_ascii_lowercase())
+            .ok_or_else(|| {
+                DomainError::new(
+                    "status",
+                    format!(
+                        "'{raw}' is not a round status (draft, published, superseded, discarded)"
+                    ),
+                )
+            })
+    }
+
+    /// The status of a run from what is stored of it.
+    pub fn of(published: bool, superseded: bool, discarded: bool) -> Self {
+        match (published, superseded, discarded) {
+            (true, true, _) => RunStatus::Superseded,
+            (true, false, _) => RunStatus::Published,
+            (false, _, true) => RunStatus::Discarded,
+            (false, _, false) => RunStatus::Draft,
+        }
+    }
+}
+
 /// Which side of a proposal answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -207,6 +264,18 @@ impl Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_round_is_a_draft_until_published_and_superseded_once_replaced() {
+        assert_eq!(RunStatus::of(false, false, false), RunStatus::Draft);
+        assert_eq!(RunStatus::of(false, false, true), RunStatus::Discarded);
+        assert_eq!(RunStatus::of(true, false, false), RunStatus::Published);
+        assert_eq!(RunStatus::of(true, true, false), RunStatus::Superseded);
+        for s in RunStatus::ALL {
+            assert_eq!(RunStatus::parse(&s.name().to_uppercase()).unwrap(), s);
+        }
+        assert!(RunStatus::parse("open").is_err());
+    }
 
     #[test]
     fn both_sides_accepting_makes_a_proposal_active() {

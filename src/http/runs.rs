@@ -13,6 +13,7 @@ use super::{ApiError, App, Body, Caller, Id, Params, Secretariat};
 use crate::app::AppError;
 use crate::app::network::network_now;
 use crate::app::runs::{self, Previous, StartRun};
+use crate::domain::RunStatus;
 use crate::matching::{PriorityTiers, ScoreWeights};
 use crate::store::{Override, Page, StoredRun};
 
@@ -30,6 +31,9 @@ pub struct OverrideBody {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RunBody {
+    /// The round's name, for people (default: "Round {id}").
+    #[schema(max_length = 100)]
+    pub name: Option<String>,
     /// score, coverage (default) or stable
     #[schema(value_type = Option<crate::matching::Mode>)]
     pub mode: Option<String>,
@@ -68,6 +72,10 @@ impl TryFrom<&RunBody> for StartRun {
 
     fn try_from(body: &RunBody) -> Result<Self, AppError> {
         Ok(StartRun {
+            name: match &body.name {
+                Some(name) => runs::parse_name("name", name)?,
+                None => None,
+            },
             mode: body
                 .mode
                 .as_deref()
@@ -132,10 +140,11 @@ async fn create_run(
     params(
         ("page" = Option<u32>, Query, description = "Page number, from 1 (default 1)", minimum = 1, maximum = 4294967295_u64),
         ("per_page" = Option<u32>, Query, description = "Items per page, 1 to 500 (default 50)", minimum = 1, maximum = 500),
+        ("status" = Option<RunStatus>, Query, description = "Only runs in this state (default: all but the discarded)"),
     ),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "One page of runs, latest first (unpublished runs only for the secretariat)", body = Page<StoredRun>),
+        (status = 200, description = "One page of runs, latest first (drafts and discarded runs only for the secretariat)", body = Page<StoredRun>),
         (status = 400, description = "A query parameter is wrong or unknown (`invalid_parameter`, `unknown_parameter`)", body = crate::http::openapi::ErrorBody),
         (status = 401, description = "The Authorization header is malformed, or names an unknown or revoked token", body = crate::http::openapi::ErrorBody),
     ),
@@ -145,9 +154,10 @@ async fn list_runs(
     caller: Caller,
     params: Params,
 ) -> Result<Json<Page<StoredRun>>, ApiError> {
-    params.only(&["page", "per_page"])?;
+    params.only(&["page", "per_page", "status"])?;
+    let status = params.parse("status", RunStatus::parse)?;
     Ok(Json(
-        runs::list(&app, caller.reader(), params.paging()?).await?,
+        runs::list(&app, caller.reader(), status, params.paging()?).await?,
     ))
 }
 
@@ -221,7 +231,7 @@ async fn diff_runs(
         (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
         (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
         (status = 404, description = "No such run", body = crate::http::openapi::ErrorBody),
-        (status = 409, description = "The run is already published", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The run is not a draft: published already, superseded or discarded", body = crate::http::openapi::ErrorBody),
     ),
 )]
 async fn publish_run(
@@ -232,10 +242,97 @@ async fn publish_run(
     Ok(Json(runs::publish(&app, &actor, id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/runs/{id}/publish",
+    tag = "runs",
+    params(("id" = i64, Path, description = "Run id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What publishing the draft would do: the rounds in force it supersedes, their open proposals (cancelled) and those in force (kept)", body = runs::Publication),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such run", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The run is not a draft: published already, superseded or discarded", body = crate::http::openapi::ErrorBody),
+    ),
+)]
+async fn preview_publication(
+    State(app): State<App>,
+    Secretariat(_): Secretariat,
+    Id(id): Id,
+    params: Params,
+) -> Result<Json<runs::Publication>, ApiError> {
+    params.only(&[])?;
+    Ok(Json(runs::publication(&app, id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/runs/{id}/discard",
+    tag = "runs",
+    params(("id" = i64, Path, description = "Run id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The draft, discarded: kept on record, never published", body = StoredRun),
+        (status = 400, description = "The id is not a number", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such run", body = crate::http::openapi::ErrorBody),
+        (status = 409, description = "The run is not a draft: published already, superseded or discarded", body = crate::http::openapi::ErrorBody),
+    ),
+)]
+async fn discard_run(
+    State(app): State<App>,
+    Secretariat(actor): Secretariat,
+    Id(id): Id,
+) -> Result<Json<StoredRun>, ApiError> {
+    Ok(Json(runs::discard(&app, &actor, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunNameBody {
+    /// The round's new name; null or blank: back to "Round {id}".
+    #[schema(max_length = 100)]
+    pub name: Option<String>,
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/runs/{id}",
+    tag = "runs",
+    params(("id" = i64, Path, description = "Run id")),
+    security(("bearer" = [])),
+    request_body = RunNameBody,
+    responses(
+        (status = 200, description = "The run, renamed", body = StoredRun),
+        (status = 400, description = "The body is not JSON (`malformed_json`) or the name is too long (`invalid_parameter`, `field` names it)", body = crate::http::openapi::ErrorBody),
+        (status = 401, description = "No token, or an unknown or revoked one", body = crate::http::openapi::ErrorBody),
+        (status = 403, description = "The token is not the secretariat's", body = crate::http::openapi::ErrorBody),
+        (status = 404, description = "No such run", body = crate::http::openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 256 KiB", body = crate::http::openapi::ErrorBody),
+        (status = 415, description = "The body is not sent as `application/json`", body = crate::http::openapi::ErrorBody),
+    ),
+)]
+async fn rename_run(
+    State(app): State<App>,
+    Secretariat(actor): Secretariat,
+    Id(id): Id,
+    Body(body): Body<RunNameBody>,
+) -> Result<Json<StoredRun>, ApiError> {
+    let name = runs::parse_name("name", body.name.as_deref().unwrap_or(""))?;
+    Ok(Json(runs::rename(&app, &actor, id, name).await?))
+}
+
 pub fn router() -> Router<App> {
     Router::new()
         .route("/api/runs", get(list_runs).post(create_run))
-        .route("/api/runs/{id}", get(get_run))
+        .route("/api/runs/{id}", get(get_run).patch(rename_run))
         .route("/api/runs/{id}/diff", get(diff_runs))
-        .route("/api/runs/{id}/publish", post(publish_run))
+        .route(
+            "/api/runs/{id}/publish",
+            get(preview_publication).post(publish_run),
+        )
+        .route("/api/runs/{id}/discard", post(discard_run))
 }

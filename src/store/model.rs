@@ -63,6 +63,16 @@ pub struct Paging {
     pub per_page: u32,
 }
 
+impl Paging {
+    /// The first item only.
+    pub fn one() -> Self {
+        Paging {
+            page: 1,
+            per_page: 1,
+        }
+    }
+}
+
 impl Default for Paging {
     fn default() -> Self {
         Self {

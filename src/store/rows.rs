@@ -8,8 +8,8 @@ use super::{StoreError, StoreResult, StoredProposal, StoredRun, TokenInfo};
 use crate::domain::{
     City, CityId, CityName, CityStatus, ClusterMembership, ClusterRole, Country, CountryCode,
     DomainError, Evidence, EvidenceFact, EvidenceKind, Language, LinkKind, Modality, Need, Outcome,
-    Period, Priority, ProposalState, ProposalStatus, Region, Role, SupportOffer, SupportRequest,
-    Topic, TopicId, TopicKind, TopicSlug, TwinLink, parse_list,
+    Period, Priority, ProposalState, ProposalStatus, Region, Role, RunStatus, SupportOffer,
+    SupportRequest, Topic, TopicId, TopicKind, TopicSlug, TwinLink, parse_list,
 };
 
 fn corrupt(table: &str, id: impl std::fmt::Display) -> impl FnOnce(DomainError) -> StoreError {
@@ -395,6 +395,9 @@ pub struct RunRow {
     pub params: String,
     pub summary: String,
     pub published_at: Option<String>,
+    pub name: Option<String>,
+    pub discarded_at: Option<String>,
+    pub superseded_by: Option<i64>,
 }
 
 impl RunRow {
@@ -406,12 +409,20 @@ impl RunRow {
             created_at: self.created_at,
             created_by: self.created_by,
             mode: self.mode,
+            status: RunStatus::of(
+                self.published_at.is_some(),
+                self.superseded_by.is_some(),
+                self.discarded_at.is_some(),
+            ),
             published_at: self.published_at,
+            name: self.name,
+            discarded_at: self.discarded_at,
+            superseded_by: self.superseded_by,
         })
     }
 }
 
-pub const RUN_COLUMNS: &str = "id, created_at, created_by, mode, params, summary, published_at";
+pub const RUN_COLUMNS: &str = "id, created_at, created_by, mode, params, summary, published_at, name, discarded_at, superseded_by";
 
 #[derive(sqlx::FromRow)]
 pub struct ProposalRow {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{Page, Paging, StoreResult};
 use crate::domain::{
     City, CityId, ClusterMembership, Evidence, EvidenceKind, Outcome, ProposalState,
-    ProposalStatus, Role, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
+    ProposalStatus, Role, RunStatus, SupportOffer, SupportRequest, Topic, TopicId, TwinLink,
 };
 use crate::matching::assign::{Mode, Pair, PriorityTiers, RunDiff, TierRule};
 use crate::matching::diagnose::Unmatched;
@@ -179,6 +179,23 @@ pub struct StoredRun {
     pub params: RunSettings,
     pub summary: RunSummary,
     pub published_at: Option<String>,
+    /// The secretariat's name for it (`None`: "Round {id}").
+    pub name: Option<String>,
+    pub status: RunStatus,
+    pub discarded_at: Option<String>,
+    /// The published round that replaced this one.
+    pub superseded_by: Option<i64>,
+}
+
+/// A run to store: what was asked and what the engine proposed.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRun<'a> {
+    pub name: Option<&'a str>,
+    pub mode: &'a str,
+    pub params: &'a RunSettings,
+    pub summary: &'a RunSummary,
+    pub proposals: &'a [NewProposal],
+    pub overrides: &'a [Override],
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +265,8 @@ impl ProposalUpdate {
 pub struct RunQuery {
     /// Only published runs (what cities and observers see).
     pub published_only: bool,
+    /// Only runs in this state; `None`: every state but discarded.
+    pub status: Option<RunStatus>,
     pub paging: Paging,
 }
 
@@ -351,14 +370,12 @@ pub trait HeldStore: Send + Sync {
 /// Matching runs.
 #[async_trait]
 pub trait RunStore: Send + Sync {
+    /// Stores a run with its proposals and overrides (its bans kept for
+    /// later rounds), audited as `create`, in one transaction.
     async fn create_run(
         &self,
         actor: &Actor,
-        mode: &str,
-        params: &RunSettings,
-        summary: &RunSummary,
-        proposals: &[NewProposal],
-        overrides: &[Override],
+        run: &NewRun<'_>,
     ) -> StoreResult<(StoredRun, Vec<StoredProposal>)>;
     async fn get_run(&self, id: i64) -> StoreResult<StoredRun>;
     async fn list_runs(&self, query: RunQuery) -> StoreResult<Page<StoredRun>>;
@@ -372,6 +389,16 @@ pub trait RunStore: Send + Sync {
         actor: &Actor,
         id: i64,
         superseded: &[Superseded],
+    ) -> StoreResult<StoredRun>;
+    /// Sets a draft aside for good (audited as `discard`): it is kept but
+    /// never published. NotFound without run `id`; Conflict unless a draft.
+    async fn discard_run(&self, actor: &Actor, id: i64) -> StoreResult<StoredRun>;
+    /// Names run `id` (`None`: back to "Round {id}"), audited as `rename`.
+    async fn rename_run(
+        &self,
+        actor: &Actor,
+        id: i64,
+        name: Option<&str>,
     ) -> StoreResult<StoredRun>;
 }
 

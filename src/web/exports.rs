@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::error::WebError;
 use super::latest::{self, Coverage};
 use super::layout;
+use super::parts::{run_status_name, run_title};
 use super::session::Viewer;
 use crate::app::runs::{self, NamedProposal};
 use crate::app::{App, plans as app_plans};
@@ -88,7 +89,7 @@ async fn chosen_run(
                 .map_err(|_| WebError::BadRequest(format!("'{raw}' is not a run number")))?;
             Ok(Some(runs::visible(state, viewer.reader(), id).await?))
         }
-        None => Ok(runs::latest_visible(state, viewer.reader()).await?),
+        None => Ok(runs::current(state, viewer.reader()).await?),
     }
 }
 
@@ -318,6 +319,7 @@ async fn exports_page(State(state): State<App>, viewer: Viewer) -> Result<Markup
     let runs = runs::list(
         &state,
         viewer.reader(),
+        None,
         Paging {
             page: 1,
             per_page: 20,
@@ -325,7 +327,8 @@ async fn exports_page(State(state): State<App>, viewer: Viewer) -> Result<Markup
     )
     .await?
     .items;
-    let latest = runs.first();
+    let current = runs::current(&state, viewer.reader()).await?;
+    let latest = current.as_ref();
     let item = |title: &str, body: String, stem: &str| {
         html! {
             li {
@@ -362,18 +365,16 @@ async fn exports_page(State(state): State<App>, viewer: Viewer) -> Result<Markup
                         tr {
                             th scope="col" { (tr.t("exports.col_run")) }
                             th scope="col" { (tr.t("exports.col_date")) }
-                            th scope="col" { (tr.t("exports.col_published")) }
+                            th scope="col" { (tr.t("exports.col_status")) }
                             th scope="col" { (tr.t("exports.col_downloads")) }
                         }
                     }
                     tbody {
                         @for r in &runs {
                             tr {
-                                th scope="row" { (r.id) }
+                                th scope="row" { (run_title(tr, r)) }
                                 td { (r.created_at.get(..10).unwrap_or(&r.created_at)) }
-                                td {
-                                    @if r.published_at.is_some() { (tr.t("exports.yes")) } @else { (tr.t("exports.no")) }
-                                }
+                                td { (run_status_name(tr, r.status)) }
                                 td {
                                     a href={ "/exports/proposals.csv?run=" (r.id) } download { (tr.f("exports.run_csv", &[("run", &r.id)])) }
                                     " · "

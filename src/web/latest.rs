@@ -1,6 +1,6 @@
-//! The latest matching round a reader may see (the secretariat sees runs
-//! not yet published; everybody else the latest published one), and its
-//! coverage, or a preview of a default round when none has been run.
+//! The round a page shows unless asked for another (the published round in
+//! force; before the first publication, the secretariat's latest draft),
+//! and its coverage, or a preview of a default round when none has been run.
 
 use super::error::WebError;
 use super::session::Viewer;
@@ -8,9 +8,9 @@ use crate::app::App;
 use crate::app::runs::{self, StartRun};
 use crate::store::{RunSummary, StoredRun};
 
-/// The latest run `viewer` may see.
+/// The round `viewer` sees by default (`runs::current`).
 pub async fn run(state: &App, viewer: &Viewer) -> Result<Option<StoredRun>, WebError> {
-    Ok(runs::latest_visible(state, viewer.reader()).await?)
+    Ok(runs::current(state, viewer.reader()).await?)
 }
 
 /// One group of a coverage summary.

@@ -1,16 +1,17 @@
-//! Pieces several pages show: a city's link, a proposal's status tag, a
+//! Pieces several pages show: a city's link, a round's title and status, a
+//! proposal's status tag, a
 //! score's breakdown as one small bar per component, an introduction path,
 //! and why an applicant was left unmatched.
 
 use maud::{Markup, html};
 
 use super::i18n::Tr;
-use crate::domain::{CityId, ProposalStatus};
+use crate::domain::{CityId, ProposalStatus, RunStatus};
 use crate::engine::Network;
 use crate::graph::{Relation, TrustPath};
 use crate::matching::diagnose::Reason;
 use crate::matching::score::{ComponentName, Explanation};
-use crate::store::StoredProposal;
+use crate::store::{StoredProposal, StoredRun};
 
 /// "Name, CC" linking to the city's page.
 pub fn city_link(network: &Network, id: CityId) -> Markup {
@@ -18,6 +19,34 @@ pub fn city_link(network: &Network, id: CityId) -> Markup {
         Ok(n) => html! { a href={ "/cities/" (id) } { (n.name) ", " (n.country) } },
         Err(_) => html! { a href={ "/cities/" (id) } { "#" (id) } },
     }
+}
+
+/// A round as people call it: its name, or "Round {id}".
+pub fn run_title(tr: Tr, run: &StoredRun) -> String {
+    match &run.name {
+        Some(name) => name.clone(),
+        None => tr.f("round.name", &[("id", &run.id)]),
+    }
+}
+
+/// Where a round stands, in words.
+pub fn run_status_name(tr: Tr, status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Draft => tr.t("round.status_draft"),
+        RunStatus::Published => tr.t("round.status_published"),
+        RunStatus::Superseded => tr.t("round.status_superseded"),
+        RunStatus::Discarded => tr.t("round.status_discarded"),
+    }
+}
+
+/// A round's status tag: its text and colour.
+pub fn run_status_tag(tr: Tr, status: RunStatus) -> Markup {
+    let colour = match status {
+        RunStatus::Draft => "tag-yellow",
+        RunStatus::Published => "tag-green",
+        RunStatus::Superseded | RunStatus::Discarded => "tag-grey",
+    };
+    html! { strong class={ "tag " (colour) } { (run_status_name(tr, status)) } }
 }
 
 /// The status tag: its text and colour (the text alone says it all).

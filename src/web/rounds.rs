@@ -3,7 +3,9 @@
 //! the previous round), and the review of a round: coverage, the diff
 //! against the previous round, each proposal with its score breakdown,
 //! introduction path and what removing it would change, the unmatched
-//! applicants with reasons and smallest changes, and publishing.
+//! applicants with reasons and smallest changes; then publishing it or
+//! discarding it, each a confirmed step (publishing says what it
+//! supersedes).
 //!
 //! Starting a run is the application's own use-case (`app::runs::start`):
 //! the same validation as the API, its messages next to the fields.
@@ -12,23 +14,26 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use maud::{Markup, html};
 
 use super::PageId;
 use super::error::WebError;
 use super::form::{
-    Choice, FieldErrors, FormData, choices, csrf_field, error_summary, message, select,
+    Choice, FieldErrors, FormData, Input, choices, csrf_field, error_summary, message, select,
 };
 use super::i18n::Tr;
 use super::layout;
-use super::parts::{city_link, path_of, reason_text, score_bars, status_tag};
+use super::parts::{
+    city_link, path_of, reason_text, run_status_name, run_status_tag, run_title, score_bars,
+    status_tag,
+};
 use super::see_other;
 use super::session::Viewer;
 use crate::app::network::{latest_run, network_now};
 use crate::app::runs::{self, StartRun};
 use crate::app::{App, AppError};
-use crate::domain::CityId;
+use crate::domain::{CityId, RunStatus};
 use crate::engine::Network;
 use crate::matching::whatif::IfRemoved;
 use crate::store::{Override, Paging, StoredRun};
@@ -38,7 +43,8 @@ pub fn router() -> Router<App> {
         .route("/rounds", get(list).post(create))
         .route("/rounds/new", get(new_form))
         .route("/rounds/{id}", get(review))
-        .route("/rounds/{id}/publish", post(publish))
+        .route("/rounds/{id}/publish", get(confirm_publish).post(publish))
+        .route("/rounds/{id}/discard", get(confirm_discard).post(discard))
 }
 
 const MODES: [&str; 3] = ["coverage", "score", "stable"];
@@ -52,6 +58,7 @@ const TIER_SLOTS: usize = 3;
 #[serde(default)]
 struct ListQuery {
     page: Option<u32>,
+    status: String,
 }
 
 async fn list(
@@ -62,12 +69,38 @@ async fn list(
     viewer.secretariat()?;
     let tr = viewer.tr;
     let page = q.page.unwrap_or(1).max(1);
-    let runs = runs::list(&state, viewer.reader(), Paging { page, per_page: 20 }).await?;
+    let status = match q.status.trim() {
+        "" => None,
+        raw => Some(RunStatus::parse(raw).map_err(|_| WebError::NotFound)?),
+    };
+    let runs = runs::list(
+        &state,
+        viewer.reader(),
+        status,
+        Paging { page, per_page: 20 },
+    )
+    .await?;
     let last_page = (runs.total.max(1) as u32).div_ceil(20);
+    let status_param = status.map_or(String::new(), |s| format!("&status={}", s.name()));
+    let mut status_options = vec![(String::new(), tr.t("round.status_any").to_string())];
+    status_options.extend(
+        RunStatus::ALL
+            .iter()
+            .map(|s| (s.name().to_string(), run_status_name(tr, *s).to_string())),
+    );
     let content = html! {
         h1 class="heading-xl" { (tr.t("round.list_title")) }
         p class="lead" { (tr.t("round.list_lead")) }
         a class="button" href="/rounds/new" { (tr.t("round.start")) }
+        form method="get" action="/rounds" class="filters no-print" {
+            div class="filters-row" {
+                (select(tr, &FieldErrors::default(), "status", tr.t("round.filter_status"), &status_options,
+                    status.map_or("", |s| s.name())))
+                div class="form-group" {
+                    button type="submit" class="button button-secondary" { (tr.t("round.filter_apply")) }
+                }
+            }
+        }
         @if runs.items.is_empty() {
             p class="body" { (tr.t("round.none_yet")) }
         } @else {
@@ -85,14 +118,14 @@ async fn list(
                     tbody {
                         @for run in &runs.items {
                             tr {
-                                td { a href={ "/rounds/" (run.id) } { (tr.f("round.name", &[("id", &run.id)])) } }
+                                td { a href={ "/rounds/" (run.id) } { (run_title(tr, run)) } }
                                 td { (run.created_at.replace('T', " ").trim_end_matches('Z')) }
                                 td { (mode_label(tr, &run.mode)) }
                                 td class="num" {
                                     (run.summary.applicants_covered) " / " (run.summary.applicants)
                                 }
                                 td class="num" { (run.summary.pairs) }
-                                td { (published_tag(tr, run)) }
+                                td { (run_status_tag(tr, run.status)) }
                             }
                         }
                     }
@@ -101,25 +134,15 @@ async fn list(
             @if last_page > 1 {
                 nav aria-label=(tr.t("round.pages")) {
                     ul class="pagination" {
-                        @if page > 1 { li { a href={ "/rounds?page=" (page - 1) } { (tr.t("round.newer")) } } }
+                        @if page > 1 { li { a href={ "/rounds?page=" (page - 1) (status_param) } { (tr.t("round.newer")) } } }
                         li { (tr.f("round.page_of", &[("page", &page), ("pages", &last_page)])) }
-                        @if page < last_page { li { a href={ "/rounds?page=" (page + 1) } { (tr.t("round.older")) } } }
+                        @if page < last_page { li { a href={ "/rounds?page=" (page + 1) (status_param) } { (tr.t("round.older")) } } }
                     }
                 }
             }
         }
     };
     Ok(layout::page(&viewer, tr.t("round.list_title"), content))
-}
-
-fn published_tag(tr: Tr, run: &StoredRun) -> Markup {
-    html! {
-        @if run.published_at.is_some() {
-            strong class="tag tag-green" { (tr.t("round.published")) }
-        } @else {
-            strong class="tag tag-yellow" { (tr.t("round.draft")) }
-        }
-    }
 }
 
 fn mode_label(tr: Tr, mode: &str) -> &'static str {
@@ -146,6 +169,7 @@ fn tier_label(tr: Tr, tier: &str) -> &'static str {
 /// What the form holds: filled from a query, a previous run or a post.
 #[derive(Debug, Clone, Default)]
 struct Settings {
+    name: String,
     mode: String,
     tiers: Vec<String>,
     prefer_previous: bool,
@@ -215,6 +239,7 @@ impl Settings {
     fn from_post(form: &FormData, tr: Tr) -> (Self, FieldErrors) {
         let mut errors = FieldErrors::default();
         let mut s = Settings {
+            name: form.get("name").to_string(),
             mode: form.get("mode").to_string(),
             tiers: (1..=TIER_SLOTS)
                 .map(|i| form.get(&format!("tier_{i}")).to_string())
@@ -279,6 +304,7 @@ impl Settings {
                 .collect::<Result<Vec<_>, _>>()
         };
         Ok(StartRun {
+            name: runs::parse_name("name", &self.name)?,
             mode: match self.mode.as_str() {
                 "" => Default::default(),
                 m => runs::parse_mode("mode", m)?,
@@ -306,6 +332,8 @@ fn run_field(api_field: &str) -> &'static str {
         "lock"
     } else if api_field.starts_with("tiers") {
         return "tier_1";
+    } else if api_field == "name" {
+        return "name";
     } else {
         return "mode";
     };
@@ -442,6 +470,9 @@ fn round_form(
         p class="lead" { (tr.t("round.new_lead")) }
         form method="post" action="/rounds" novalidate {
             (csrf_field(viewer))
+            (Input::new("name", tr.t("round.name_label"), &s.name)
+                .hint(tr.t("round.name_hint"))
+                .render(tr, errors))
             (choices(tr, errors, "mode", tr.t("round.mode_legend"), None, &mode_choices, false))
             div class="form-group" {
                 fieldset class="fieldset" {
@@ -511,6 +542,7 @@ async fn create(
 struct ReviewQuery {
     created: Option<u8>,
     published: Option<u8>,
+    discarded: Option<u8>,
 }
 
 async fn review(
@@ -545,13 +577,32 @@ async fn review(
                 div class="banner-body" { p class="body" { (tr.t("round.published_banner")) } }
             }
         }
+        @if q.discarded.is_some() {
+            div class="banner banner-success" role="status" {
+                h2 class="banner-title" { (tr.t("round.done")) }
+                div class="banner-body" { p class="body" { (tr.t("round.discarded_banner")) } }
+            }
+        }
+        @if let Some(by) = run.superseded_by {
+            div class="banner" role="note" {
+                div class="banner-body" { p class="body" {
+                    (tr.t("round.superseded_note")) " "
+                    a href={ "/rounds/" (by) } { (tr.f("round.name", &[("id", &by)])) }
+                } }
+            }
+        }
         span class="caption" { (mode_label(tr, &run.mode)) " · " (run.created_at.replace('T', " ").trim_end_matches('Z')) }
-        h1 class="heading-xl" { (tr.f("round.name", &[("id", &run.id)])) " " (published_tag(tr, &run)) }
+        h1 class="heading-xl" { (run_title(tr, &run)) " " (run_status_tag(tr, run.status)) }
         dl class="summary" {
             div class="summary-row" {
                 dt { (tr.t("round.covered")) }
-                dd { (tr.f("round.covered_value", &[
-                    ("covered", &s.applicants_covered), ("applicants", &s.applicants), ("max", &s.max_coverable)])) }
+                dd {
+                    (tr.f("round.covered_value", &[
+                        ("covered", &s.applicants_covered), ("applicants", &s.applicants), ("max", &s.max_coverable)]))
+                    @if !s.unmatched.is_empty() {
+                        " · " a href="#unmatched" { (tr.f("round.see_unmatched", &[("n", &s.unmatched.len())])) }
+                    }
+                }
             }
             div class="summary-row" { dt { (tr.t("round.col_pairs")) } dd { (s.pairs) } }
             div class="summary-row" { dt { (tr.t("round.committed")) } dd { (s.committed.len()) } }
@@ -580,15 +631,15 @@ async fn review(
             }
         }
         div class="button-group" {
-            @if run.published_at.is_none() {
-                form method="post" action={ "/rounds/" (run.id) "/publish" } class="inline" {
-                    (csrf_field(&viewer))
-                    button type="submit" class="button" { (tr.t("round.publish")) }
-                }
+            @if run.status == RunStatus::Draft {
+                a class="button" href={ "/rounds/" (run.id) "/publish" } { (tr.t("round.publish")) }
             }
             a class="button button-secondary" href={ "/rounds/new?from=" (run.id) } { (tr.t("round.change_and_rerun")) }
+            @if run.status == RunStatus::Draft {
+                a class="button button-warning" href={ "/rounds/" (run.id) "/discard" } { (tr.t("round.discard")) }
+            }
         }
-        @if run.published_at.is_none() {
+        @if run.status == RunStatus::Draft {
             p class="hint" { (tr.t("round.publish_hint")) }
         }
 
@@ -697,11 +748,7 @@ async fn review(
             }
         }
     };
-    Ok(layout::page(
-        &viewer,
-        &tr.f("round.name", &[("id", &run.id)]),
-        content,
-    ))
+    Ok(layout::page(&viewer, &run_title(tr, &run), content))
 }
 
 fn removal_text(tr: Tr, network: &Network, removal: Option<&IfRemoved>) -> Markup {
@@ -727,20 +774,186 @@ fn removal_text(tr: Tr, network: &Network, removal: Option<&IfRemoved>) -> Marku
     }
 }
 
+/// The rows of a coverage summary the confirmation names (LDC, African).
+fn coverage_of<'a>(
+    rows: &'a [crate::matching::report::CoverageRow],
+    group: &str,
+) -> Option<&'a crate::matching::report::CoverageRow> {
+    rows.iter().find(|r| r.group == group)
+}
+
+/// "Publish this round?": what it proposes and what it supersedes, then
+/// the one button that does it. A round that is not a draft any more goes
+/// back to its review, which says why.
+async fn confirm_publish(
+    State(state): State<App>,
+    viewer: Viewer,
+    PageId(id): PageId,
+) -> Result<Response, WebError> {
+    viewer.secretariat()?;
+    let tr = viewer.tr;
+    let publication = match runs::publication(&state, id).await {
+        Ok(p) => p,
+        Err(AppError::Conflict(_)) => return Ok(see_other(format!("/rounds/{id}"))),
+        Err(e) => return Err(e.into()),
+    };
+    let run = &publication.run;
+    let s = &run.summary;
+    let title = run_title(tr, run);
+    let share = |row: Option<&crate::matching::report::CoverageRow>| {
+        row.map_or_else(
+            || tr.t("round.none").to_string(),
+            |r| {
+                tr.f(
+                    "round.covered_of",
+                    &[("covered", &r.covered), ("applicants", &r.applicants)],
+                )
+            },
+        )
+    };
+    let content = html! {
+        a class="back-link" href={ "/rounds/" (id) } { (tr.f("round.back_to_round", &[("round", &title)])) }
+        h1 class="heading-xl" { (tr.f("round.publish_title", &[("round", &title)])) }
+        p class="lead" { (tr.t("round.publish_lead")) }
+        dl class="summary" {
+            div class="summary-row" { dt { (tr.t("round.col_pairs")) } dd { (s.pairs) } }
+            div class="summary-row" {
+                dt { (tr.t("round.covered")) }
+                dd { (tr.f("round.covered_value", &[
+                    ("covered", &s.applicants_covered), ("applicants", &s.applicants), ("max", &s.max_coverable)])) }
+            }
+            div class="summary-row" { dt { (tr.t("round.covered_ldc")) } dd { (share(coverage_of(&s.coverage.by_ldc, "LDC"))) } }
+            div class="summary-row" { dt { (tr.t("round.covered_african")) } dd { (share(coverage_of(&s.coverage.by_african, "African"))) } }
+            div class="summary-row" { dt { (tr.t("round.unmatched_title")) } dd { (s.unmatched.len()) } }
+        }
+        h2 class="heading-m" { (tr.t("round.supersedes_title")) }
+        @if publication.supersedes.is_empty() {
+            p class="body" { (tr.t("round.supersedes_none")) }
+        } @else {
+            ul class="list" {
+                @for r in &publication.supersedes {
+                    li {
+                        a href={ "/rounds/" (r.run) } { (r.name.clone().unwrap_or_else(|| tr.f("round.name", &[("id", &r.run)]))) }
+                        ": " (tr.f("round.supersedes_item", &[("open", &r.open_proposals), ("kept", &r.kept_in_force)]))
+                    }
+                }
+            }
+        }
+        div class="warning-text" {
+            p class="body" { strong { (tr.t("round.publish_warning")) } }
+        }
+        (confirm_form(&viewer, id, "publish", "button", &tr.f("round.publish_confirm", &[("round", &title)])))
+    };
+    Ok(layout::page(
+        &viewer,
+        &tr.f("round.publish_title", &[("round", &title)]),
+        content,
+    )
+    .into_response())
+}
+
 async fn publish(
     State(state): State<App>,
     viewer: Viewer,
     PageId(id): PageId,
     form: FormData,
 ) -> Result<Response, WebError> {
-    form.check_csrf(&viewer)?;
+    on_draft(
+        &viewer,
+        id,
+        &form,
+        "publish",
+        "published",
+        |actor| async move { runs::publish(&state, &actor, id).await },
+    )
+    .await
+}
+
+/// The button of a confirmation page (`step`: publish or discard) and the
+/// way back.
+fn confirm_form(viewer: &Viewer, id: i64, step: &str, class: &str, label: &str) -> Markup {
+    html! {
+        form method="post" action={ "/rounds/" (id) "/" (step) } {
+            (csrf_field(viewer))
+            input type="hidden" name="confirm" value="yes";
+            div class="button-group" {
+                button type="submit" class=(class) { (label) }
+                a class="button button-secondary" href={ "/rounds/" (id) } { (viewer.tr.t("round.cancel")) }
+            }
+        }
+    }
+}
+
+/// A confirmed step on draft `id`: only its confirmation page's button
+/// (`confirm=yes`) does it, then the review says `done`. A round that is
+/// not a draft any more (a twice-clicked button) goes back to its review,
+/// which says why.
+async fn on_draft<F, Fut>(
+    viewer: &Viewer,
+    id: i64,
+    form: &FormData,
+    step: &str,
+    done: &str,
+    act: F,
+) -> Result<Response, WebError>
+where
+    F: FnOnce(crate::store::Actor) -> Fut,
+    Fut: std::future::Future<Output = Result<StoredRun, AppError>>,
+{
+    form.check_csrf(viewer)?;
     let actor = viewer.secretariat()?;
-    match runs::publish(&state, &actor, id).await {
-        Ok(_) => Ok(see_other(format!("/rounds/{id}?published=1"))),
-        // Published already (twice-clicked button): the page says so.
+    if form.get("confirm") != "yes" {
+        return Ok(see_other(format!("/rounds/{id}/{step}")));
+    }
+    match act(actor).await {
+        Ok(_) => Ok(see_other(format!("/rounds/{id}?{done}=1"))),
         Err(AppError::Conflict(_)) => Ok(see_other(format!("/rounds/{id}"))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// "Discard this draft?": it stays on record but is never published.
+async fn confirm_discard(
+    State(state): State<App>,
+    viewer: Viewer,
+    PageId(id): PageId,
+) -> Result<Response, WebError> {
+    viewer.secretariat()?;
+    let tr = viewer.tr;
+    let run = runs::visible(&state, viewer.reader(), id).await?;
+    if run.status != RunStatus::Draft {
+        return Ok(see_other(format!("/rounds/{id}")));
+    }
+    let title = run_title(tr, &run);
+    let content = html! {
+        a class="back-link" href={ "/rounds/" (id) } { (tr.f("round.back_to_round", &[("round", &title)])) }
+        h1 class="heading-xl" { (tr.f("round.discard_title", &[("round", &title)])) }
+        p class="lead" { (tr.t("round.discard_lead")) }
+        (confirm_form(&viewer, id, "discard", "button button-warning", &tr.f("round.discard_confirm", &[("round", &title)])))
+    };
+    Ok(layout::page(
+        &viewer,
+        &tr.f("round.discard_title", &[("round", &title)]),
+        content,
+    )
+    .into_response())
+}
+
+async fn discard(
+    State(state): State<App>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    form: FormData,
+) -> Result<Response, WebError> {
+    on_draft(
+        &viewer,
+        id,
+        &form,
+        "discard",
+        "discarded",
+        |actor| async move { runs::discard(&state, &actor, id).await },
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -767,6 +980,7 @@ mod tests {
         assert_eq!(run_field("bans[0].applicant"), "ban");
         assert_eq!(run_field("bans[2].reason"), "ban_reason");
         assert_eq!(run_field("tiers[0]"), "tier_1");
+        assert_eq!(run_field("name"), "name");
         assert_eq!(run_field("mode"), "mode");
     }
 }

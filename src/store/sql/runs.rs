@@ -10,10 +10,11 @@ macro_rules! sql_runs {
 
             use sqlx::QueryBuilder;
 
+            use $crate::domain::RunStatus;
             use $crate::store::rows::{PROPOSAL_COLUMNS, ProposalRow, RUN_COLUMNS, RunRow};
             use $crate::store::sql::now;
             use $crate::store::{
-                Actor, Change, NewProposal, Override, Page, RunQuery, RunSettings, RunStore, RunSummary, StoreError,
+                Actor, Change, NewRun, Page, RunQuery, RunStore, StoreError,
                 StoreResult, StoredProposal, StoredRun, Superseded,
             };
 
@@ -26,16 +27,13 @@ macro_rules! sql_runs {
                 async fn create_run(
                     &self,
                     actor: &Actor,
-                    mode: &str,
-                    params: &RunSettings,
-                    summary: &RunSummary,
-                    proposals: &[NewProposal],
-                    overrides: &[Override],
+                    new: &NewRun<'_>,
                 ) -> StoreResult<(StoredRun, Vec<StoredProposal>)> {
+                    let NewRun { name, mode, params, summary, proposals, overrides } = *new;
                     let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
                     let at = now();
                     let run = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
-                        "INSERT INTO runs (created_at, created_by, mode, params, summary) VALUES ($1, $2, $3, $4, $5) \
+                        "INSERT INTO runs (created_at, created_by, mode, params, summary, name) VALUES ($1, $2, $3, $4, $5, $6) \
                          RETURNING {RUN_COLUMNS}"
                     )))
                     .bind(&at)
@@ -43,6 +41,7 @@ macro_rules! sql_runs {
                     .bind(mode)
                     .bind(to_json(params)?)
                     .bind(to_json(summary)?)
+                    .bind(name)
                     .fetch_one(&mut *tx)
                     .await?
                     .into_run()?;
@@ -95,7 +94,7 @@ macro_rules! sql_runs {
                         let change = Change::new("run", run.id, action, Some(o.applicant)).after(o).because(Some(&o.reason));
                         Self::audit(&mut tx, actor, change).await?;
                     }
-                    let made = serde_json::json!({"mode": mode, "params": params, "proposals": stored.len()});
+                    let made = serde_json::json!({"name": name, "mode": mode, "params": params, "proposals": stored.len()});
                     Self::audit(&mut tx, actor, Change::new("run", run.id, "create", None).after(&made)).await?;
                     tx.commit().await?;
                     Ok((run, stored))
@@ -116,6 +115,13 @@ macro_rules! sql_runs {
                         if q.published_only {
                             qb.push(" AND published_at IS NOT NULL");
                         }
+                        qb.push(match q.status {
+                            None => " AND discarded_at IS NULL",
+                            Some(RunStatus::Draft) => " AND published_at IS NULL AND discarded_at IS NULL",
+                            Some(RunStatus::Published) => " AND published_at IS NOT NULL AND superseded_by IS NULL",
+                            Some(RunStatus::Superseded) => " AND superseded_by IS NOT NULL",
+                            Some(RunStatus::Discarded) => " AND discarded_at IS NOT NULL",
+                        });
                     };
                     self.paged::<RunRow>(&format!("SELECT {RUN_COLUMNS}"), &filters, "ORDER BY id DESC", q.paging)
                         .await?
@@ -128,20 +134,15 @@ macro_rules! sql_runs {
                         sqlx::query(lock).execute(&mut *tx).await?;
                     }
                     let updated = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
-                        "UPDATE runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL RETURNING {RUN_COLUMNS}"
+                        "UPDATE runs SET published_at = $1 WHERE id = $2 AND published_at IS NULL AND discarded_at IS NULL \
+                         RETURNING {RUN_COLUMNS}"
                     )))
                     .bind(now())
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
                     let Some(run) = updated else {
-                        let exists: i64 =
-                            sqlx::query_scalar("SELECT COUNT(*) FROM runs WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-                        return Err(if exists == 0 {
-                            StoreError::NotFound { what: "run", id: id.to_string() }
-                        } else {
-                            StoreError::Conflict(format!("run {id} is already published"))
-                        });
+                        return Err(Self::not_a_draft(&mut tx, id).await?);
                     };
                     let run = run.into_run()?;
                     // The open proposals of other published runs are the
@@ -161,10 +162,80 @@ macro_rules! sql_runs {
                     for s in superseded {
                         Self::apply_update(&mut tx, actor, s.proposal, s.version, "supersede", &s.update).await?;
                     }
-                    let done = serde_json::json!({"published_at": run.published_at, "superseded_proposals": superseded.len()});
+                    let replaced: Vec<i64> = sqlx::query_scalar(
+                        "UPDATE runs SET superseded_by = $1 \
+                         WHERE published_at IS NOT NULL AND superseded_by IS NULL AND id <> $1 RETURNING id",
+                    )
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let done = serde_json::json!({
+                        "published_at": run.published_at,
+                        "superseded_runs": replaced,
+                        "superseded_proposals": superseded.len(),
+                    });
                     Self::audit(&mut tx, actor, Change::new("run", id, "publish", None).after(&done)).await?;
                     tx.commit().await?;
                     Ok(run)
+                }
+
+                async fn discard_run(&self, actor: &Actor, id: i64) -> StoreResult<StoredRun> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let updated = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
+                        "UPDATE runs SET discarded_at = $1 WHERE id = $2 AND published_at IS NULL AND discarded_at IS NULL \
+                         RETURNING {RUN_COLUMNS}"
+                    )))
+                    .bind(now())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(run) = updated else {
+                        return Err(Self::not_a_draft(&mut tx, id).await?);
+                    };
+                    let run = run.into_run()?;
+                    let done = serde_json::json!({"discarded_at": run.discarded_at});
+                    Self::audit(&mut tx, actor, Change::new("run", id, "discard", None).after(&done)).await?;
+                    tx.commit().await?;
+                    Ok(run)
+                }
+
+                async fn rename_run(&self, actor: &Actor, id: i64, name: Option<&str>) -> StoreResult<StoredRun> {
+                    let mut tx = self.pool.begin_with(Self::BEGIN_WRITE).await?;
+                    let before: Option<Option<String>> =
+                        sqlx::query_scalar("SELECT name FROM runs WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+                    let Some(before) = before else {
+                        return Err(StoreError::NotFound { what: "run", id: id.to_string() });
+                    };
+                    let run = sqlx::query_as::<_, RunRow>(sqlx::AssertSqlSafe(format!(
+                        "UPDATE runs SET name = $1 WHERE id = $2 RETURNING {RUN_COLUMNS}"
+                    )))
+                    .bind(name)
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .into_run()?;
+                    let change = Change::new("run", id, "rename", None)
+                        .before(&serde_json::json!({"name": before}))
+                        .after(&serde_json::json!({"name": name}));
+                    Self::audit(&mut tx, actor, change).await?;
+                    tx.commit().await?;
+                    Ok(run)
+                }
+            }
+
+            impl $store {
+                /// Why run `id` is not a draft to publish or discard.
+                async fn not_a_draft(tx: &mut sqlx::Transaction<'_, $db>, id: i64) -> StoreResult<StoreError> {
+                    let found: Option<(Option<String>, Option<String>)> =
+                        sqlx::query_as("SELECT published_at, discarded_at FROM runs WHERE id = $1")
+                            .bind(id)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    Ok(match found {
+                        None => StoreError::NotFound { what: "run", id: id.to_string() },
+                        Some((Some(_), _)) => StoreError::Conflict(format!("run {id} is already published")),
+                        Some((None, _)) => StoreError::Conflict(format!("run {id} was discarded")),
+                    })
                 }
             }
         }

@@ -57,6 +57,13 @@ pub(super) fn answer_forms(
                 (choices(tr, errors, "side", tr.t("proposals.decline_side"), None, &side_items, false))
             }
             (textarea(tr, errors, "reason", tr.t("proposals.decline_reason"), Some(tr.t("proposals.decline_reason_hint")), &typed.reason))
+            // Declining bans the pair for good: the box says so and must be ticked.
+            (choices(tr, errors, "confirm", tr.t("proposals.decline_confirm_legend"), None, &[Choice {
+                value: "yes".into(),
+                label: tr.t("proposals.decline_confirm").into(),
+                hint: None,
+                checked: typed.confirmed,
+            }], true))
             button type="submit" class="button button-warning" { (tr.t("proposals.decline")) }
         }
     }
@@ -216,8 +223,18 @@ pub(super) async fn decline(
     let typed = Typed {
         reason: form.get("reason").to_string(),
         side: form.get("side").to_string(),
+        confirmed: form.get("confirm") == "yes",
         ..Typed::default()
     };
+    if !typed.confirmed {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "confirm",
+            viewer.tr.t("proposals.error_decline_unconfirmed"),
+        );
+        let typed = Typed { errors, ..typed };
+        return detail(&state, &viewer, &p, &typed, Notice::None).await;
+    }
     let result = workflow::decline(&state, &actor, p.id, &answer).await;
     outcome(&state, &viewer, &p, result, "declined", typed, &[]).await
 }

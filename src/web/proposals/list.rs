@@ -18,10 +18,11 @@ pub(super) async fn list(
     let tr = viewer.tr;
     let city = actor.role.city();
     let runs = runs::all(&state, viewer.reader()).await?;
-    // A city sees all its proposals; the others see one run, the latest by default.
+    // A city sees all its proposals; the others see one run, by default
+    // the one in force.
     let run = match q.run.trim() {
         "" if city.is_some() => None,
-        "" => runs.first().map(|r| r.id),
+        "" => runs::current(&state, viewer.reader()).await?.map(|r| r.id),
         "all" => None,
         raw => Some(raw.parse::<i64>().map_err(|_| WebError::NotFound)?),
     };
@@ -51,17 +52,14 @@ pub(super) async fn list(
     let run_options: Vec<(String, String)> =
         std::iter::once(("all".to_string(), tr.t("proposals.all_runs").to_string()))
             .chain(runs.iter().map(|r| {
-                let label = if r.published_at.is_some() {
-                    tr.f(
-                        "proposals.run_option",
-                        &[("id", &r.id), ("date", &day(&r.created_at))],
-                    )
-                } else {
-                    tr.f(
-                        "proposals.run_option_draft",
-                        &[("id", &r.id), ("date", &day(&r.created_at))],
-                    )
-                };
+                let label = tr.f(
+                    "proposals.run_option",
+                    &[
+                        ("name", &run_title(tr, r)),
+                        ("date", &day(&r.created_at)),
+                        ("status", &run_status_name(tr, r.status)),
+                    ],
+                );
                 (r.id.to_string(), label)
             }))
             .collect();

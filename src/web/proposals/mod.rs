@@ -23,7 +23,7 @@ use super::error::WebError;
 use super::form::{Choice, FieldErrors, FormData, choices, csrf_field, select, textarea};
 use super::i18n::Tr;
 use super::layout;
-use super::parts::status_tag;
+use super::parts::{run_status_name, run_title, status_tag};
 use super::see_other;
 use super::session::Viewer;
 use crate::app::policy::side_of;
@@ -147,6 +147,8 @@ pub(super) struct Typed {
     pub(super) rating: String,
     pub(super) report: String,
     pub(super) cancel_reason: String,
+    /// The decline form's "this bans the pair for good" box was ticked.
+    pub(super) confirmed: bool,
 }
 
 pub(super) enum Notice {
