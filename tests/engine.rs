@@ -404,7 +404,7 @@ fn unmatched_applicants_are_told_why() {
         .unwrap();
     assert_eq!(
         (change.mentor, change.total_delta),
-        (CityId(1), 6000),
+        (CityId(1), Some(6000)),
         "{}",
         change.description
     );
@@ -412,6 +412,69 @@ fn unmatched_applicants_are_told_why() {
         change
             .description
             .contains("one more slot at City 1 adds this pair, +6000 points")
+    );
+}
+
+#[test]
+fn an_applicant_nobody_can_serve_is_told_which_language_topic_or_lifted_ban_would_open_mentors() {
+    let m = market(
+        vec![
+            mentor(1, 1, &[1], &["en"]),
+            mentor(2, 2, &[1], &["en", "fr"]),
+            mentor(3, 1, &[2], &["fr"]),
+            mentor(4, 1, &[4], &["ar"]),
+        ],
+        vec![
+            applicant(101, 1, &[1], &["en"], false, false), // takes a mentor of topic 1
+            applicant(103, 1, &[1], &["pt"], true, true),   // Portuguese only
+            applicant(104, 1, &[3], &["fr"], false, false), // topic 3: nobody offers it
+            applicant(105, 1, &[4], &["ar"], true, true),   // its one candidate is banned
+        ],
+        &[(0, 0, 9000), (0, 1, 8000), (3, 3, 7000)],
+    );
+    let params = RunParams {
+        mode: Mode::Coverage,
+        bans: vec![p(4, 105)],
+        ..Default::default()
+    };
+    let round = run_round(&m, &params).unwrap();
+    let change = |id: i64| {
+        round
+            .unmatched
+            .iter()
+            .find(|u| u.applicant.0 == id)
+            .and_then(|u| u.smallest_change.clone())
+            .unwrap_or_else(|| panic!("a change for {id}: {:?}", round.unmatched))
+    };
+
+    let pt = change(103);
+    assert_eq!(pt.kind, ChangeKind::AddLanguage, "{}", pt.description);
+    assert_eq!(
+        (pt.language, pt.mentors, pt.with_free_slot),
+        (Some(lang("en")), Some(2), Some(1)),
+        "both mentors of topic 1 speak English; one of them is still free"
+    );
+    assert_eq!(pt.mentor, CityId(2), "the one with a free slot is named");
+    assert_eq!(
+        pt.total_delta, None,
+        "a new candidate is not a measured round"
+    );
+
+    let topic = change(104);
+    assert_eq!(topic.kind, ChangeKind::AddTopic, "{}", topic.description);
+    assert_eq!(
+        (topic.topic, topic.mentors, topic.mentor),
+        (Some(TopicId(1)), Some(1), CityId(2)),
+        "of the French speakers, City 2 offers topic 1 and has a free slot ({})",
+        topic.description
+    );
+
+    let ban = change(105);
+    assert_eq!(ban.kind, ChangeKind::LiftBan, "{}", ban.description);
+    assert_eq!(
+        (ban.mentor, ban.total_delta, ban.covered_delta),
+        (CityId(4), Some(7000), Some(1)),
+        "measured: the round solved again without the ban"
     );
 }
 
@@ -634,18 +697,32 @@ proptest! {
             let best = options.iter().map(|o| o.0.clone()).max();
             match (&u.smallest_change, best) {
                 (None, None) => {}
+                // Every candidate banned: lifting one ban, the round solved
+                // again gives the applicant one more mentor, and the delta
+                // is that round's.
+                (Some(c), None) if c.kind == ChangeKind::LiftBan => {
+                    let lifted = RunParams {
+                        bans: params.bans.iter().copied().filter(|b| b.mentor != c.mentor || b.applicant != u.applicant).collect(),
+                        ..params.clone()
+                    };
+                    prop_assert!(params.bans.len() > lifted.bans.len(), "{}", c.description);
+                    let (_, score) = brute(&m, &lifted).unwrap();
+                    prop_assert!(brute_where(&m, &lifted, |l| l[ai] >= need).is_some());
+                    prop_assert_eq!(c.total_delta, Some(score - a.total_score), "{}", c.description);
+                }
                 (Some(c), Some((tiers, score))) => {
-                    prop_assert_eq!(c.total_delta, score - a.total_score, "{}", c.description);
+                    prop_assert_eq!(c.total_delta, Some(score - a.total_score), "{}", c.description);
                     // The change named is one of the best (ties: any of them).
                     let named = match c.kind {
                         ChangeKind::ServeNow => None,
                         ChangeKind::ExtraSlot => Some(c.mentor),
+                        _ => return Err(TestCaseError::fail(format!("{c:?} where a slot would do"))),
                     };
                     let key = options.iter().find(|o| o.1 == named).map(|o| &o.0);
                     prop_assert_eq!(key, Some(&(tiers.clone(), score)), "{}", c.description);
                     if coverage {
                         let covered: usize = tiers.iter().sum();
-                        prop_assert_eq!(c.covered_delta, covered as i64 - a.applicants_covered as i64);
+                        prop_assert_eq!(c.covered_delta, Some(covered as i64 - a.applicants_covered as i64));
                     }
                     prop_assert!(a.proposals.iter().all(|p| p.applicant != u.applicant || p.mentor != c.paired_with));
                 }

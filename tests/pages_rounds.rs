@@ -338,6 +338,74 @@ async fn every_page_shows_the_published_round_before_a_newer_draft() {
 }
 
 #[tokio::test]
+async fn an_applicant_asking_in_a_language_no_mentor_speaks_is_told_in_words_which_would_open_mentors()
+ {
+    let db = common::sqlite().await;
+    common::load_everything(db.store.as_ref()).await;
+    let mut reader = secretariat(&db).await;
+    let applicant = db.store.list_requests().await.unwrap()[0].city;
+    let form = reader.get(&format!("/cities/{applicant}/request")).await;
+    let saved = reader
+        .post(
+            &format!("/cities/{applicant}/request"),
+            &[
+                ("csrf", &form.csrf()),
+                ("needs", "plan"),
+                ("priority-plan", "5"),
+                ("languages", "sw"),
+                ("max_mentors", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let id = run_round(&mut reader, &[]).await;
+    let run = db.store.get_run(id).await.unwrap();
+    let change = run
+        .summary
+        .unmatched
+        .iter()
+        .find(|u| u.applicant == applicant)
+        .and_then(|u| u.smallest_change.clone())
+        .unwrap_or_else(|| {
+            panic!(
+                "a change for the Swahili-only applicant: {:?}",
+                run.summary.unmatched
+            )
+        });
+    let mentors = change.mentors.unwrap();
+    assert!(mentors > 0);
+    let names = [
+        ("en", "English", "anglais"),
+        ("fr", "French", "français"),
+        ("ar", "Arabic", "arabe"),
+        ("pt", "Portuguese", "portugais"),
+        ("es", "Spanish", "espagnol"),
+    ];
+    let code = change.language.as_ref().unwrap().as_str().to_string();
+    let (_, english, french) = names.iter().find(|n| n.0 == code).unwrap();
+    let text = reader.get(&format!("/rounds/{id}")).await.text();
+    assert!(
+        text.contains(&format!(
+            "if it also accepted {english}, {mentors} mentors offering its topics could help"
+        )),
+        "{text}"
+    );
+    reader.cookies.push("twinmatch_lang=fr".into());
+    let text = reader.get(&format!("/rounds/{id}")).await.text();
+    assert!(
+        text.contains(&format!(
+            "si elle acceptait aussi une autre langue ({french}), {mentors} mentors"
+        )),
+        "{text}"
+    );
+    let applicants = reader.get("/applicants?covered=no").await.text();
+    assert!(
+        applicants.contains(&format!("une autre langue ({french})")),
+        "{applicants}"
+    );
+}
+
+#[tokio::test]
 async fn a_round_page_in_french_and_unknown_rounds_are_not_found() {
     let db = common::sqlite().await;
     common::load_everything(db.store.as_ref()).await;

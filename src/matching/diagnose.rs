@@ -6,7 +6,8 @@
 //! candidate is banned; candidates exist but are full (the best ones are
 //! named with who holds their slots).
 //!
-//! The smallest change is exact: among "one more slot at mentor M", for
+//! For an applicant with candidates, the smallest change is exact: among
+//! "one more slot at mentor M", for
 //! every mentor that is full, and "nothing added" (the round can serve it
 //! at a cost), the best round in which the applicant gets one more mentor.
 //! In score and coverage runs it is read from the optimum: one search in its
@@ -15,6 +16,11 @@
 //! exhaustive solves; where several changes are equally good, one is named. Stable runs have no such optimum: there the round is
 //! solved again with one more slot at each of the applicant's
 //! [`WHAT_IF_CANDIDATES`] best candidates.
+//!
+//! An applicant no open candidate can serve gets the change of its request
+//! or of the bans that opens the most mentors with a free slot: another
+//! language, another topic, or a lifted ban (the last measured by solving
+//! the round again without it).
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +29,7 @@ use super::assign::{AssignError, Assignment, Optimum, Pair, Proposal, RunParams,
 use super::flow::residual::{Augmentation, OneMore, Residual, Slot};
 use super::par;
 use super::score::{Candidate, Exclusion, Market, exclusion};
-use crate::domain::{CityId, Language};
+use crate::domain::{CityId, Language, TopicId};
 
 /// How many of an applicant's best candidates a stable run tries.
 pub const WHAT_IF_CANDIDATES: usize = 5;
@@ -74,6 +80,15 @@ pub enum ChangeKind {
     /// cost stated (others ranked higher), e.g. by locking the pair with
     /// `mentor`.
     ServeNow,
+    /// Lift the ban on the pair with `mentor` (measured: the round solved
+    /// again without it).
+    LiftBan,
+    /// The applicant also accepts `language`: the mentors offering its
+    /// topics in it become candidates (`mentor` is one with a free slot).
+    AddLanguage,
+    /// The applicant also asks for `topic`: mentors sharing its languages
+    /// offer it (`mentor` is one with a free slot).
+    AddTopic,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
@@ -85,11 +100,27 @@ pub struct SmallestChange {
     /// The mentor the applicant gets after the change (may differ when the
     /// extra slot lets the round rearrange).
     pub paired_with: CityId,
-    /// Change of the round's total score.
-    pub total_delta: i64,
-    /// Change of the number of applicants covered (this one included).
+    /// Change of the round's total score; `None` where it was not
+    /// measured (a new language or topic changes the candidates, not the
+    /// round solved).
+    pub total_delta: Option<i64>,
+    /// Change of the number of applicants covered (this one included), as
+    /// `total_delta`.
     #[serde(default)]
-    pub covered_delta: i64,
+    pub covered_delta: Option<i64>,
+    /// The language or topic to add (`AddLanguage`, `AddTopic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<TopicId>,
+    /// How many mentors the change makes candidates, and how many of them
+    /// have a free slot in this round (`AddLanguage`, `AddTopic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentors: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_free_slot: Option<usize>,
+    /// The change in English, for logs and the command line; pages say it
+    /// from the fields above in the reader's language.
     pub description: String,
 }
 
@@ -216,7 +247,7 @@ pub fn unmatched(
             }
         };
         let smallest_change = match (&residual, optimum) {
-            _ if open.is_empty() => None,
+            _ if open.is_empty() => relaxation(market, params, assignment, ai, got, &reason)?,
             (Some(_), Some(_)) => {
                 searches.push((out.len(), ai));
                 None
@@ -270,6 +301,199 @@ fn describe(
     }
 }
 
+/// For an applicant no open candidate can serve: the change of its
+/// request or of the bans that opens the most mentors with a free slot.
+/// All banned: lift the ban on the best candidate that the round, solved
+/// again, then gives it. No shared language: the language most mentors
+/// offering its topics speak. No topic offered: the topic most mentors
+/// sharing its languages offer.
+fn relaxation(
+    market: &Market,
+    params: &RunParams,
+    assignment: &Assignment,
+    ai: usize,
+    got: usize,
+    reason: &Reason,
+) -> Result<Option<SmallestChange>, AssignError> {
+    let a = &market.applicants[ai];
+    let mut load: BTreeMap<CityId, usize> = BTreeMap::new();
+    for p in assignment
+        .proposals
+        .iter()
+        .map(|p| p.mentor)
+        .chain(params.committed.iter().map(|p| p.mentor))
+    {
+        *load.entry(p).or_default() += 1;
+    }
+    let free = |mi: usize| {
+        let m = &market.mentors[mi];
+        usize::from(m.offer.capacity.get())
+            .saturating_sub(load.get(&m.place.city).copied().unwrap_or(0))
+    };
+    let banned = |mi: usize| {
+        params.bans.contains(&Pair {
+            mentor: market.mentors[mi].place.city,
+            applicant: a.place.city,
+        })
+    };
+    let change = |kind, mi: usize, description: String| SmallestChange {
+        kind,
+        mentor: market.mentors[mi].place.city,
+        name: market.mentors[mi].place.name.clone(),
+        paired_with: market.mentors[mi].place.city,
+        total_delta: None,
+        covered_delta: None,
+        language: None,
+        topic: None,
+        mentors: None,
+        with_free_slot: None,
+        description,
+    };
+    // (key, mentors it opens, with a free slot, the one to name)
+    let best_of = |options: BTreeMap<String, Vec<usize>>| {
+        options
+            .into_iter()
+            .map(|(key, ms)| {
+                let with_free: Vec<usize> = ms.iter().copied().filter(|&m| free(m) > 0).collect();
+                // One with the most free slots, else any of them.
+                let named = with_free
+                    .iter()
+                    .copied()
+                    .max_by_key(|&m| (free(m), std::cmp::Reverse(m)))
+                    .or(ms.first().copied());
+                (key, ms.len(), with_free.len(), named)
+            })
+            .max_by(|x, y| (x.2, x.1).cmp(&(y.2, y.1)).then(y.0.cmp(&x.0)))
+    };
+    Ok(match reason {
+        Reason::AllCandidatesBanned { .. } => {
+            let mut banned_candidates: Vec<&Candidate> = candidates_of(market, ai)
+                .iter()
+                .filter(|c| banned(c.mentor))
+                .collect();
+            banned_candidates.sort_by(|x, y| {
+                y.pair
+                    .score
+                    .cmp(&x.pair.score)
+                    .then(x.mentor.cmp(&y.mentor))
+            });
+            let mut found = None;
+            for c in banned_candidates.into_iter().take(WHAT_IF_CANDIDATES) {
+                let lifted = RunParams {
+                    bans: params
+                        .bans
+                        .iter()
+                        .copied()
+                        .filter(|b| b.mentor != c.pair.mentor || b.applicant != a.place.city)
+                        .collect(),
+                    ..params.clone()
+                };
+                let chosen = choose(market, &lifted, None)?;
+                let mine = chosen
+                    .iter()
+                    .filter(|&&ci| market.candidates[ci].applicant == ai)
+                    .count();
+                if mine
+                    + params
+                        .committed
+                        .iter()
+                        .filter(|p| p.applicant == a.place.city)
+                        .count()
+                    <= got
+                {
+                    continue;
+                }
+                let after = super::assign::assignment_of(market, &lifted, chosen);
+                let total = after.total_score - assignment.total_score;
+                let m = &market.mentors[c.mentor].place;
+                found = Some(SmallestChange {
+                    total_delta: Some(total),
+                    covered_delta: Some(
+                        after.applicants_covered as i64 - assignment.applicants_covered as i64,
+                    ),
+                    ..change(
+                        ChangeKind::LiftBan,
+                        c.mentor,
+                        format!(
+                            "lifting the ban on the pair with {} lets the round serve this applicant, {total:+} points to the total",
+                            m.name
+                        ),
+                    )
+                });
+                break;
+            }
+            found
+        }
+        Reason::NoSharedLanguage { .. } => {
+            let mut by_language: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (mi, m) in market.mentors.iter().enumerate() {
+                let offers_a_need = a
+                    .request
+                    .needs
+                    .iter()
+                    .any(|n| m.offer.topics.contains(&n.topic));
+                if m.place.city == a.place.city || !offers_a_need || banned(mi) {
+                    continue;
+                }
+                for l in &m.offer.languages {
+                    by_language
+                        .entry(l.as_str().to_string())
+                        .or_default()
+                        .push(mi);
+                }
+            }
+            best_of(by_language).and_then(|(code, n, with_free, named)| {
+                let language = Language::parse(&code).ok()?;
+                let mi = named?;
+                Some(SmallestChange {
+                    language: Some(language),
+                    mentors: Some(n),
+                    with_free_slot: Some(with_free),
+                    ..change(
+                        ChangeKind::AddLanguage,
+                        mi,
+                        format!(
+                            "accepting {code} too makes {n} mentors offering its topics candidates, {with_free} with a free slot (such as {})",
+                            market.mentors[mi].place.name
+                        ),
+                    )
+                })
+            })
+        }
+        Reason::NoTopicOffered { .. } => {
+            let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (mi, m) in market.mentors.iter().enumerate() {
+                if !matches!(exclusion(m, a), Some(Exclusion::NoSharedTopic)) || banned(mi) {
+                    continue;
+                }
+                for t in &m.offer.topics {
+                    // Zero-padded so the map's order is the ids' order.
+                    by_topic.entry(format!("{:020}", t.0)).or_default().push(mi);
+                }
+            }
+            best_of(by_topic).and_then(|(key, n, with_free, named)| {
+                let topic = TopicId(key.parse().ok()?);
+                let mi = named?;
+                let slug = market.topics.get(&topic).map(|t| t.slug.as_str().to_string()).unwrap_or_default();
+                Some(SmallestChange {
+                    topic: Some(topic),
+                    mentors: Some(n),
+                    with_free_slot: Some(with_free),
+                    ..change(
+                        ChangeKind::AddTopic,
+                        mi,
+                        format!(
+                            "asking for {slug} too makes {n} mentors sharing its languages candidates, {with_free} with a free slot (such as {})",
+                            market.mentors[mi].place.name
+                        ),
+                    )
+                })
+            })
+        }
+        Reason::CandidatesFull { .. } => None,
+    })
+}
+
 /// Score and coverage changes of an augmentation, in market terms.
 pub fn deltas(market: &Market, optimum: &Optimum, change: &Augmentation) -> (i64, i64) {
     let score = |arc: &u32| market.candidates[optimum.candidate(*arc)].pair.score;
@@ -305,8 +529,12 @@ fn from_optimum(
         mentor: market.mentors[mentor].place.city,
         name: market.mentors[mentor].place.name.clone(),
         paired_with: gets.pair.mentor,
-        total_delta,
-        covered_delta,
+        total_delta: Some(total_delta),
+        covered_delta: Some(covered_delta),
+        language: None,
+        topic: None,
+        mentors: None,
+        with_free_slot: None,
         description: describe(market, kind, mentor, gets.pair.mentor, total_delta),
     })
 }
@@ -357,15 +585,20 @@ fn by_resolving(
                 .find(|id| !before.contains(id))
                 .unwrap_or(&mine[0])
         };
-        if best.as_ref().is_none_or(|b| delta > b.total_delta) {
+        if best.as_ref().is_none_or(|b| Some(delta) > b.total_delta) {
             best = Some(SmallestChange {
                 kind: ChangeKind::ExtraSlot,
                 mentor: m.city,
                 name: m.name.clone(),
                 paired_with,
-                total_delta: delta,
-                covered_delta: after.applicants_covered as i64
-                    - assignment.applicants_covered as i64,
+                total_delta: Some(delta),
+                covered_delta: Some(
+                    after.applicants_covered as i64 - assignment.applicants_covered as i64,
+                ),
+                language: None,
+                topic: None,
+                mentors: None,
+                with_free_slot: None,
                 description: describe(market, ChangeKind::ExtraSlot, c.mentor, paired_with, delta),
             });
         }

@@ -16,9 +16,11 @@ use super::form::{FieldErrors, select};
 use super::i18n::Tr;
 use super::latest;
 use super::layout;
+use super::parts::change_text;
 use super::session::Viewer;
 use crate::app::App;
 use crate::domain::{CityId, ProposalStatus, Region};
+use crate::engine::Network;
 use crate::matching::diagnose::{Reason, Unmatched};
 use crate::store::{CityQuery, CitySort, Paging};
 
@@ -85,7 +87,7 @@ pub enum Status {
     NoRound,
     Covered(Vec<ProposalStatus>),
     /// Left out, with the reason the round gives (if it considered it).
-    NotCovered(Option<Unmatched>),
+    NotCovered(Option<Box<Unmatched>>),
 }
 
 fn status_tag(tr: Tr, s: ProposalStatus) -> Markup {
@@ -99,7 +101,7 @@ fn status_tag(tr: Tr, s: ProposalStatus) -> Markup {
 }
 
 /// An engine reason (see `matching::diagnose::Reason`) in the reader's language.
-pub fn reason_text(tr: Tr, unmatched: &Unmatched) -> String {
+pub fn reason_text(tr: Tr, network: &Network, unmatched: &Unmatched) -> String {
     let mut text = match &unmatched.reason {
         Reason::NoSharedLanguage { languages } => {
             let langs: Vec<&str> = languages.iter().map(|l| l.as_str()).collect();
@@ -126,7 +128,7 @@ pub fn reason_text(tr: Tr, unmatched: &Unmatched) -> String {
         text.push(' ');
         text.push_str(&tr.f(
             "applicants.smallest_change",
-            &[("change", &change.description)],
+            &[("change", &change_text(tr, network, change))],
         ));
     }
     text
@@ -181,6 +183,7 @@ async fn applicants(
         .map(|r| (r.city, r))
         .collect();
     let run = latest::run(&state, &viewer).await?;
+    let network = crate::app::network::network_now(&state).await?;
     let mut proposals: BTreeMap<CityId, Vec<ProposalStatus>> = BTreeMap::new();
     let mut unmatched: BTreeMap<CityId, Unmatched> = BTreeMap::new();
     if let Some(run) = &run {
@@ -205,7 +208,7 @@ async fn applicants(
         } else if let Some(list) = proposals.get(&id) {
             Status::Covered(list.clone())
         } else {
-            Status::NotCovered(unmatched.get(&id).cloned())
+            Status::NotCovered(unmatched.get(&id).cloned().map(Box::new))
         }
     };
     let topic_filter = topics
@@ -324,7 +327,7 @@ async fn applicants(
                                         None => span class="secondary" { (tr.t("applicants.no_topics")) },
                                     }
                                 }
-                                td { (status_cell(tr, status)) }
+                                td { (status_cell(tr, &network, status)) }
                             }
                         }
                     }
@@ -348,7 +351,7 @@ async fn applicants(
     Ok(layout::page(&viewer, tr.t("applicants.title"), content))
 }
 
-fn status_cell(tr: Tr, status: &Status) -> Markup {
+fn status_cell(tr: Tr, network: &Network, status: &Status) -> Markup {
     html! {
         @match status {
             Status::NoRequest => strong class="tag tag-grey" { (tr.t("applicants.status_no_request")) },
@@ -361,7 +364,7 @@ fn status_cell(tr: Tr, status: &Status) -> Markup {
                 strong class="tag tag-red" { (tr.t("applicants.status_not_covered")) }
                 span class="status-reason" {
                     @match reason {
-                        Some(u) => (reason_text(tr, u)),
+                        Some(u) => (reason_text(tr, network, u)),
                         None => (tr.t("applicants.reason_not_in_round")),
                     }
                 }

@@ -9,7 +9,7 @@ use super::i18n::Tr;
 use crate::domain::{CityId, ProposalStatus, RunStatus};
 use crate::engine::Network;
 use crate::graph::{Relation, TrustPath};
-use crate::matching::diagnose::Reason;
+use crate::matching::diagnose::{ChangeKind, Reason, SmallestChange};
 use crate::matching::score::{ComponentName, Explanation};
 use crate::store::{StoredProposal, StoredRun};
 
@@ -132,6 +132,70 @@ pub fn path_of(tr: Tr, network: &Network, tie: Option<&TrustPath>) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// A language by its name in the reader's language (its code if unknown).
+pub fn language_name(tr: Tr, language: &crate::domain::Language) -> String {
+    let code = language.as_str();
+    tr.get(&format!("language.{code}"))
+        .map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// The smallest change that would give an unmatched applicant a mentor,
+/// in the reader's language, with the points it costs where measured.
+pub fn change_text(tr: Tr, network: &Network, c: &SmallestChange) -> String {
+    let mentor = network
+        .named(c.mentor)
+        .map_or_else(|_| c.name.clone(), |n| n.name);
+    let delta = c.total_delta.map_or_else(String::new, |d| format!("{d:+}"));
+    let n = c.mentors.unwrap_or(0);
+    let free = c.with_free_slot.unwrap_or(0);
+    match c.kind {
+        ChangeKind::ExtraSlot if c.paired_with == c.mentor => tr.f(
+            "round.change_extra_slot",
+            &[("mentor", &mentor), ("delta", &delta)],
+        ),
+        ChangeKind::ExtraSlot => tr.f(
+            "round.change_extra_slot_moves",
+            &[("mentor", &mentor), ("delta", &delta)],
+        ),
+        ChangeKind::ServeNow => tr.f(
+            "round.change_serve_now",
+            &[("mentor", &mentor), ("delta", &delta)],
+        ),
+        ChangeKind::LiftBan => tr.f(
+            "round.change_lift_ban",
+            &[("mentor", &mentor), ("delta", &delta)],
+        ),
+        ChangeKind::AddLanguage => tr.f(
+            "round.change_add_language",
+            &[
+                (
+                    "language",
+                    &c.language
+                        .as_ref()
+                        .map_or_else(String::new, |l| language_name(tr, l)),
+                ),
+                ("n", &n),
+                ("free", &free),
+                ("mentor", &mentor),
+            ],
+        ),
+        ChangeKind::AddTopic => tr.f(
+            "round.change_add_topic",
+            &[
+                (
+                    "topic",
+                    &c.topic
+                        .and_then(|t| network.market.topics.get(&t))
+                        .map_or_else(String::new, |t| t.name.clone()),
+                ),
+                ("n", &n),
+                ("free", &free),
+                ("mentor", &mentor),
+            ],
+        ),
     }
 }
 

@@ -25,8 +25,8 @@ use super::form::{
 use super::i18n::Tr;
 use super::layout;
 use super::parts::{
-    city_link, path_of, reason_text, run_status_name, run_status_tag, run_title, score_bars,
-    status_tag,
+    change_text, city_link, path_of, reason_text, run_status_name, run_status_tag, run_title,
+    score_bars, status_tag,
 };
 use super::see_other;
 use super::session::Viewer;
@@ -740,7 +740,7 @@ async fn review(
                                 td { (name(u.applicant)) }
                                 td class="num" { (u.got) " / " (u.asked) }
                                 td { (reason_text(tr, &u.reason)) }
-                                td { (u.smallest_change.as_ref().map_or(tr.t("round.none"), |c| c.description.as_str())) }
+                                td { (u.smallest_change.as_ref().map_or_else(|| tr.t("round.none").to_string(), |c| change_text(tr, &network, c))) }
                             }
                         }
                     }
