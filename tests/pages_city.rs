@@ -481,6 +481,35 @@ async fn the_city_and_plan_pages_read_in_french() {
 }
 
 #[tokio::test]
+async fn suggested_mentors_are_explained_in_sentences_in_the_readers_language() {
+    let site = Site::real(common::sqlite().await).await;
+    let applicant = site.applicant().await;
+    let page = site.get(&format!("/cities/{applicant}"), "").await;
+    let body = &page.body;
+    assert!(
+        body.contains("Fit ") && body.contains(" out of 100."),
+        "{body}"
+    );
+    for engine_words in ["hop(s)", "(priority ", "expertise 0.", "trust 0."] {
+        assert!(
+            !body.contains(engine_words),
+            "no engine detail such as {engine_words:?} on a city's page"
+        );
+    }
+    assert!(
+        ["nice to have", "useful", "important", "urgent"]
+            .iter()
+            .any(|w| body.contains(w)),
+        "priorities in words"
+    );
+    let french = site
+        .get(&format!("/cities/{applicant}"), "twinmatch_lang=fr")
+        .await;
+    assert!(french.body.contains("Adéquation ") && french.body.contains(" sur 100."));
+    assert!(!french.body.contains("out of 100"), "{}", french.body);
+}
+
+#[tokio::test]
 async fn a_city_withdraws_its_offer_after_confirming_and_no_other_city_can() {
     for db in common::every_backend().await {
         common::load_everything(db.store.as_ref()).await;

@@ -14,6 +14,7 @@ use super::error::WebError;
 use super::i18n::Tr;
 use super::layout;
 use super::neighbourhood::{self, Hood};
+use super::parts::{explanation_text, priority_name};
 use super::session::Viewer;
 use crate::app::App;
 use crate::app::network::with_network;
@@ -178,6 +179,7 @@ async fn city_page(
     })
     .await?;
 
+    let network = crate::app::network::network_now(&state).await?;
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let weights = crate::engine::config_now().evidence;
     let refs: Vec<&Evidence> = evidence.iter().collect();
@@ -276,7 +278,7 @@ async fn city_page(
                                 tr {
                                     td { a href={ "/cities/" (item.city.id) } { (item.city.name) ", " (item.city.country) } }
                                     td class="num" { (item.score) }
-                                    td { (item.pair.explanation.components.iter().map(|c| format!("{}: {}", c.detail, c.points)).collect::<Vec<_>>().join("; ")) }
+                                    td { (explanation_text(tr, &network, (item.pair.mentor, item.pair.applicant), &item.pair.explanation)) }
                                 }
                             }
                         }
@@ -486,7 +488,7 @@ fn request_summary(
         dl class="summary" {
             div class="summary-row" { dt { (tr.t("request.needs")) } dd {
                 ul class="list-plain" { @for n in &r.needs {
-                    li { (topic_name(topics, n.topic)) " — " (tr.f("request.priority_n", &[("n", &n.priority.get())])) }
+                    li { (topic_name(topics, n.topic)) " — " (priority_name(tr, n.priority.get())) }
                 } }
             } }
             div class="summary-row" { dt { (tr.t("request.languages")) } dd { (r.languages.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")) } }

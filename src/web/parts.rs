@@ -6,11 +6,11 @@
 use maud::{Markup, html};
 
 use super::i18n::Tr;
-use crate::domain::{CityId, ProposalStatus, RunStatus};
+use crate::domain::{CityId, LinkKind, ProposalStatus, RunStatus};
 use crate::engine::Network;
-use crate::graph::{Relation, TrustPath};
+use crate::graph::{Hop, Relation, TrustPath};
 use crate::matching::diagnose::{ChangeKind, Reason, SmallestChange};
-use crate::matching::score::{ComponentName, Explanation};
+use crate::matching::score::{Component, ComponentName, Explanation};
 use crate::store::{StoredProposal, StoredRun};
 
 /// "Name, CC" linking to the city's page.
@@ -72,16 +72,203 @@ pub fn status_tag(tr: Tr, p: &StoredProposal) -> Markup {
 
 pub fn relation(tr: Tr, r: &Relation) -> String {
     match r {
-        Relation::TwinLink { kind, .. } => tr.f(
-            "proposals.relation_twin_link",
-            &[("kind", &kind.name().replace('_', " "))],
-        ),
+        Relation::TwinLink { kind, .. } => link_kind_name(tr, *kind).to_string(),
         Relation::SharedCluster { .. } => tr.t("proposals.relation_shared_cluster").to_string(),
         Relation::PastMentorship { rating, year } => tr.f(
             "proposals.relation_past_mentorship",
             &[("year", year), ("rating", rating)],
         ),
     }
+}
+
+/// A kind of twin link in words.
+pub fn link_kind_name(tr: Tr, kind: LinkKind) -> &'static str {
+    match kind {
+        LinkKind::Twinning => tr.t("explain.link_twinning"),
+        LinkKind::SisterCity => tr.t("explain.link_sister_city"),
+        LinkKind::Friendship => tr.t("explain.link_friendship"),
+        LinkKind::CooperationAgreement => tr.t("explain.link_cooperation_agreement"),
+    }
+}
+
+/// How much an applicant needs a topic, in words (1 nice to have ..= 5 urgent).
+pub fn priority_name(tr: Tr, priority: u8) -> &'static str {
+    match priority {
+        0 | 1 => tr.t("explain.priority_1"),
+        2 => tr.t("explain.priority_2"),
+        3 => tr.t("explain.priority_3"),
+        4 => tr.t("explain.priority_4"),
+        _ => tr.t("explain.priority_5"),
+    }
+}
+
+/// A fraction in [0, 1] on the 0-100 scale people read.
+pub fn out_of_100(fraction: f64) -> i64 {
+    (fraction.clamp(0.0, 1.0) * 100.0).round() as i64
+}
+
+/// One hop of a chain of ties in words: "Ankara – Beijing: twinning since 1990".
+pub fn hop_text(tr: Tr, network: &Network, hop: &Hop) -> String {
+    let name = |c: CityId| {
+        network
+            .named(c)
+            .map_or_else(|_| format!("#{c}"), |n| n.name)
+    };
+    let how = match &hop.relation {
+        Relation::TwinLink { link_id, kind, .. } => {
+            let year = network
+                .snapshot
+                .links
+                .iter()
+                .find(|l| l.id == *link_id)
+                .and_then(|l| l.year_signed);
+            match year {
+                Some(year) => tr.f(
+                    "explain.link_since",
+                    &[("kind", &link_kind_name(tr, *kind)), ("year", &year)],
+                ),
+                None => link_kind_name(tr, *kind).to_string(),
+            }
+        }
+        Relation::SharedCluster { topic } => tr.f(
+            "explain.shared_cluster",
+            &[(
+                "cluster",
+                &network
+                    .market
+                    .topics
+                    .get(topic)
+                    .map_or_else(String::new, |t| t.name.clone()),
+            )],
+        ),
+        Relation::PastMentorship { rating, year } => tr.f(
+            "explain.past_mentorship",
+            &[("year", year), ("rating", rating)],
+        ),
+    };
+    tr.f(
+        "explain.hop",
+        &[
+            ("from", &name(hop.from)),
+            ("to", &name(hop.to)),
+            ("how", &how),
+        ],
+    )
+}
+
+/// One score component of the pair `mentor` → `applicant` as a sentence in
+/// the reader's language, with topic names, priorities in words, a 0-100
+/// scale and the chain of ties itself.
+pub fn component_text(
+    tr: Tr,
+    network: &Network,
+    (mentor, applicant): (CityId, CityId),
+    e: &Explanation,
+    c: &Component,
+) -> String {
+    match c.name {
+        ComponentName::TopicFit if e.matched_topics.is_empty() => {
+            tr.t("explain.no_topic").to_string()
+        }
+        ComponentName::TopicFit => {
+            let topics: Vec<String> = e
+                .matched_topics
+                .iter()
+                .map(|t| {
+                    let name = network
+                        .market
+                        .topics
+                        .get(&t.topic)
+                        .map_or_else(|| t.slug.clone(), |x| x.name.clone());
+                    tr.f(
+                        "explain.topic_item",
+                        &[
+                            ("topic", &name),
+                            ("priority", &priority_name(tr, t.priority)),
+                            ("expertise", &out_of_100(t.expertise.score)),
+                        ],
+                    )
+                })
+                .collect();
+            tr.f("explain.topics", &[("topics", &topics.join(", "))])
+        }
+        ComponentName::ExistingTies => match &e.tie {
+            None => tr.t("path.none").to_string(),
+            Some(tie) => {
+                let hops: Vec<String> = tie.hops.iter().map(|h| hop_text(tr, network, h)).collect();
+                tr.f(
+                    "explain.ties",
+                    &[
+                        ("chain", &hops.join("; ")),
+                        ("trust", &out_of_100(tie.trust)),
+                    ],
+                )
+            }
+        },
+        ComponentName::ModalityFit if e.shared_modalities.is_empty() && c.fraction >= 1.0 => {
+            tr.t("explain.any_modality").to_string()
+        }
+        ComponentName::ModalityFit if e.shared_modalities.is_empty() => {
+            tr.t("explain.no_modality").to_string()
+        }
+        ComponentName::ModalityFit => {
+            let ways: Vec<&str> = e
+                .shared_modalities
+                .iter()
+                .map(|m| super::city::modality_name(tr, *m))
+                .collect();
+            tr.f("explain.modalities", &[("ways", &ways.join(", "))])
+        }
+        ComponentName::RegionalProximity => {
+            let region = |place: Option<&crate::matching::score::Place>| {
+                place.map(|p| super::coverage_chart::group_label(tr, p.region.label()))
+            };
+            let m = region(
+                network
+                    .market
+                    .mentor_index(mentor)
+                    .map(|i| &network.market.mentors[i].place),
+            );
+            let a = region(
+                network
+                    .market
+                    .applicant_index(applicant)
+                    .map(|i| &network.market.applicants[i].place),
+            );
+            match (m, a) {
+                (Some(m), Some(a)) if m == a => tr.f("explain.same_region", &[("region", &m)]),
+                (Some(m), Some(a)) => tr.f(
+                    "explain.other_region",
+                    &[
+                        ("mentor", &m),
+                        ("applicant", &a),
+                        ("fit", &out_of_100(c.fraction)),
+                    ],
+                ),
+                _ => tr.f("explain.region_fit", &[("fit", &out_of_100(c.fraction))]),
+            }
+        }
+    }
+}
+
+/// A pair's score in words: its 0-100 fit, then one sentence per component.
+pub fn explanation_text(
+    tr: Tr,
+    network: &Network,
+    pair: (CityId, CityId),
+    e: &Explanation,
+) -> String {
+    let points: i64 = e.components.iter().map(|c| c.points).sum();
+    let best: i64 = e.components.iter().map(|c| c.weight).sum::<i64>().max(1);
+    let mut text = tr.f(
+        "explain.fit",
+        &[("fit", &out_of_100(points as f64 / best as f64))],
+    );
+    for c in &e.components {
+        text.push(' ');
+        text.push_str(&component_text(tr, network, pair, e, c));
+    }
+    text
 }
 
 pub fn component_name(tr: Tr, name: ComponentName) -> &'static str {

@@ -16,6 +16,7 @@ use super::city::{level_tag, link_kind, load_city, modality_name, topic_name};
 use super::error::WebError;
 use super::i18n::Tr;
 use super::layout;
+use super::parts::priority_name;
 use super::session::Viewer;
 use crate::app::App;
 use crate::app::plans;
@@ -264,7 +265,7 @@ async fn plan_page(
                             @if s.kind == "cluster" { (tr.t("plan.kind_cluster")) } @else { (tr.t("plan.kind_area")) }
                         } }
                         @if let Some(p) = s.priority {
-                            div class="summary-row" { dt { (tr.t("plan.priority")) } dd { (p) " / 5" } }
+                            div class="summary-row" { dt { (tr.t("plan.priority")) } dd { (p) " — " (priority_name(tr, p)) } }
                         }
                         div class="summary-row" { dt { (tr.t("plan.own_expertise")) } dd { (level_tag(tr, s.own_expertise.score)) } }
                         @if let Some(note) = &s.note {

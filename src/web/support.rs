@@ -18,6 +18,7 @@ use super::form::{
 };
 use super::i18n::Tr;
 use super::layout;
+use super::parts::priority_name;
 use super::see_other;
 use super::session::Viewer;
 use crate::app::App;
@@ -518,9 +519,15 @@ fn needs_field(tr: Tr, errors: &FieldErrors, topics: &[Topic], values: &RequestV
                                 label class="label small" for=(pid) {
                                     (tr.t("request.priority")) span class="visually-hidden" { " — " (t.name) }
                                 }
-                                input class={ "input input-narrow" @if bad { " input-error" } } id=(pid)
-                                    name={ "priority-" (slug) } type="number" min="1" max="5"
-                                    value=(values.priority(slug)) autocomplete="off";
+                                // Most needed first, each level in words.
+                                select class={ "select" @if bad { " input-error" } } id=(pid) name={ "priority-" (slug) } {
+                                    option value="" selected[values.priority(slug).is_empty()] { "—" }
+                                    @for n in (1..=5u8).rev() {
+                                        option value=(n) selected[values.priority(slug) == n.to_string()] {
+                                            (n) " — " (priority_name(tr, n))
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

@@ -4,9 +4,10 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
 use super::super::form::error_summary;
-use super::super::parts::{component_name, relation};
+use super::super::parts::{component_name, component_text, priority_name, relation};
 use super::answers::{answer_forms, cancel_form, complete_form};
 use super::*;
+use crate::engine::Network;
 use crate::matching::score::Explanation;
 use crate::store::AuditQuery;
 
@@ -57,6 +58,7 @@ pub(super) async fn detail(
         names.of(state, h.to).await?;
     }
     let history = history(state, p).await?;
+    let network = crate::app::network::network_now(state).await?;
     let topic_names: HashMap<i64, String> = state
         .store
         .list_topics()
@@ -182,7 +184,7 @@ pub(super) async fn detail(
                 (cancel_form(viewer, p, typed))
             }
         }
-        (breakdown(tr, &p.explanation))
+        (breakdown(tr, &network, (p.mentor, p.applicant), &p.explanation))
         (topics(tr, &p.explanation, &topic_names))
         h2 class="heading-m" { (tr.t("proposals.path_title")) }
         @if hops.is_empty() {
@@ -308,7 +310,12 @@ pub(super) fn codes<'a>(codes: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// The score, one row and one small bar per component.
-pub(super) fn breakdown(tr: Tr, explanation: &Explanation) -> Markup {
+pub(super) fn breakdown(
+    tr: Tr,
+    network: &Network,
+    pair: (CityId, CityId),
+    explanation: &Explanation,
+) -> Markup {
     html! {
         h2 class="heading-m" { (tr.t("proposals.breakdown_title")) }
         div class="table-wrap" {
@@ -336,7 +343,7 @@ pub(super) fn breakdown(tr: Tr, explanation: &Explanation) -> Markup {
                                 }
                                 span class="visually-hidden" { (percent(fraction)) }
                             }
-                            td { (c.detail) }
+                            td { (component_text(tr, network, pair, explanation, c)) }
                         }
                     }
                 }
@@ -361,7 +368,7 @@ pub(super) fn topics(tr: Tr, explanation: &Explanation, names: &HashMap<i64, Str
                 }
                 " "
                 span class="secondary" {
-                    (tr.f("proposals.topic_priority", &[("n", &t.priority)]))
+                    "(" (priority_name(tr, t.priority)) ")"
                 }
             }
             p class="body" {
