@@ -309,6 +309,85 @@ async fn an_invalid_offer_shows_the_apis_message_next_to_the_field_and_keeps_wha
 }
 
 #[tokio::test]
+async fn a_mentor_that_lowers_its_capacity_below_its_live_proposals_is_warned() {
+    let site = Site::real(common::sqlite().await).await;
+    let sec = site.token(Role::Secretariat).await;
+    let api = |method: &str, uri: String| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {sec}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap()
+    };
+    let run = site.send(api("POST", "/api/runs".into())).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{}", run.body);
+    let run: serde_json::Value = serde_json::from_str(&run.body).unwrap();
+    let published = site
+        .send(api(
+            "POST",
+            format!("/api/runs/{}/publish", run["run"]["id"]),
+        ))
+        .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.body);
+    let mut load = std::collections::BTreeMap::<i64, usize>::new();
+    for p in run["proposals"].as_array().unwrap() {
+        *load.entry(p["mentor"].as_i64().unwrap()).or_default() += 1;
+    }
+    let (&mentor, &live) = load
+        .iter()
+        .find(|(_, n)| **n >= 2)
+        .expect("a mentor with two proposals");
+    let mentor = CityId(mentor);
+    let cookie = site.sign_in(Role::City(mentor)).await;
+    let page = site.get(&format!("/cities/{mentor}"), &cookie).await;
+    assert!(!page.body.contains("capacity-warning"), "not below yet");
+
+    let offer = site.db.store.offer_of(mentor).await.unwrap().unwrap();
+    let topics = site.db.store.list_topics().await.unwrap();
+    let slugs: Vec<String> = offer
+        .topics
+        .iter()
+        .filter_map(|t| topics.iter().find(|x| x.id == *t))
+        .map(|t| t.slug.as_str().to_string())
+        .collect();
+    let csrf = site
+        .get(&format!("/cities/{mentor}/offer"), &cookie)
+        .await
+        .csrf();
+    let mut form = vec![("csrf", csrf.clone()), ("capacity", "1".to_string())];
+    form.extend(slugs.into_iter().map(|s| ("topics", s)));
+    form.extend(
+        offer
+            .languages
+            .iter()
+            .map(|l| ("languages", l.as_str().to_string())),
+    );
+    form.extend(
+        offer
+            .modalities
+            .iter()
+            .map(|m| ("modalities", m.name().to_string())),
+    );
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = site
+        .post(&format!("/cities/{mentor}/offer"), &cookie, &fields)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = site.get(saved.location(), &cookie).await;
+    assert!(page.body.contains("capacity-warning"), "{}", page.body);
+    assert!(page.body.contains(&format!(
+        "The capacity (1) is below the {live} proposals that hold a place"
+    )));
+    let visitor = site.get(&format!("/cities/{mentor}"), "").await;
+    assert!(
+        !visitor.body.contains("capacity-warning"),
+        "the warning is for those who may change the offer"
+    );
+}
+
+#[tokio::test]
 async fn a_valid_offer_is_saved_through_the_api_and_the_city_page_says_so() {
     for db in common::every_backend().await {
         let site = Site::real(db).await;
@@ -444,7 +523,7 @@ async fn the_plan_page_shows_the_stages_and_the_checklist_and_downloads_as_csv_a
     );
     assert!(
         csv.body
-            .starts_with("stage,topic,kind,status,priority,lead_mentor_id")
+            .starts_with("\u{feff}stage,topic,kind,status,priority,lead_mentor_id")
     );
     assert_eq!(
         csv.body.lines().count(),

@@ -384,11 +384,32 @@ async fn the_downloads_have_their_header_rows_and_type_and_hide_unpublished_prop
         let lines: Vec<&str> = csv.text.lines().collect();
         assert_eq!(
             lines[0],
-            "run,proposal,mentor_id,mentor,applicant_id,applicant,score,status,locked"
+            "\u{feff}run,proposal,mentor_id,mentor,mentor_country,applicant_id,applicant,\
+             applicant_country,score,status,locked,explanation,introduction_path",
+            "a byte order mark first, for Excel"
         );
         assert_eq!(lines.len(), n + 1);
         assert!(lines[1].starts_with(&format!("{id},")));
         assert!(lines[1].contains(",proposed,"));
+        let records: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.text.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        let first = &records[0];
+        for (id_at, country_at) in [(2, 4), (5, 7)] {
+            let city = api
+                .get(&format!("/api/cities/{}", &first[id_at]), None)
+                .await;
+            assert_eq!(
+                city.body["country"], first[country_at],
+                "the country beside each city"
+            );
+        }
+        assert!(
+            first[11].starts_with("Fit ") && first[11].contains("out of 100"),
+            "the explanation in words: {}",
+            &first[11]
+        );
 
         let json = get(
             &api,
@@ -420,7 +441,7 @@ async fn the_downloads_have_their_header_rows_and_type_and_hide_unpublished_prop
         let lines: Vec<&str> = coverage.text.lines().collect();
         assert_eq!(
             lines[0],
-            "run,kind,group,applicants,covered,mentors_asked,pairs"
+            "\u{feff}run,kind,group,applicants,covered,mentors_asked,pairs"
         );
         let total = &body["summary"]["coverage"]["total"];
         assert_eq!(
@@ -458,7 +479,8 @@ async fn the_downloads_have_their_header_rows_and_type_and_hide_unpublished_prop
         let lines: Vec<&str> = plans.text.lines().collect();
         assert_eq!(
             lines[0],
-            "applicant_id,applicant,stage,topic,stage_status,lead_mentor_id,lead_mentor,lead_score,alternates,introduction_path"
+            "\u{feff}applicant_id,applicant,applicant_country,stage,topic,stage_status,lead_mentor_id,\
+             lead_mentor,lead_mentor_country,lead_score,alternates,introduction_path"
         );
         assert!(lines.len() > 10);
         assert!(

@@ -117,6 +117,17 @@ pub async fn all_of_city(
     .await?)
 }
 
+/// How many proposals hold a place at mentor `city` now (what its capacity
+/// must cover): in force, or open in the published round in force.
+pub async fn live_load(app: &App, city: crate::domain::CityId) -> AppResult<usize> {
+    let db = app.store.as_ref();
+    let pairs = match super::network::current_pairs(db).await? {
+        Some(pairs) => pairs,
+        None => super::network::committed_pairs(db).await?,
+    };
+    Ok(pairs.iter().filter(|p| p.mentor == city).count())
+}
+
 fn forbidden_transition(e: Forbidden, p: &StoredProposal) -> AppError {
     AppError::Transition {
         message: format!("{e} (proposal {} is {})", p.id, p.state.status.name()),

@@ -291,7 +291,7 @@ async fn applicants(
         }
         p class="body" id="applicants-count" role="status" { (tr.f("applicants.count", &[("n", &rows.len())])) }
         @if !rows.is_empty() {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table applicants-table" {
                     caption class="caption" {
                         (tr.f("applicants.caption", &[("page", &page), ("pages", &pages)]))

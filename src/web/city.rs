@@ -155,6 +155,12 @@ async fn city_page(
     let request = state.store.request_of(id).await?;
     let proposals = proposals::all_of_city(&state, viewer.reader(), id).await?;
     let may_edit = viewer.may_act_for(id);
+    // Proposals holding a place at this mentor now: its capacity may have
+    // been lowered below them.
+    let live = match (&offer, may_edit) {
+        (Some(_), true) => proposals::live_load(&state, id).await?,
+        _ => 0,
+    };
 
     let others: Vec<CityId> = proposals
         .iter()
@@ -246,6 +252,11 @@ async fn city_page(
 
         @if let Some(o) = &offer {
             (offer_summary(tr, &topics, o, id, may_edit))
+            @if may_edit && usize::from(o.capacity.get()) < live {
+                div class="warning-text" id="capacity-warning" {
+                    p class="body" { strong { (tr.f("city.capacity_below_live", &[("capacity", &o.capacity.get()), ("live", &live)])) } }
+                }
+            }
         } @else if let Some(r) = &request {
             (request_summary(tr, &topics, r, id, may_edit))
         } @else {
@@ -265,7 +276,7 @@ async fn city_page(
             @if s.items.is_empty() {
                 p class="body" { (tr.t("city.no_suggestions")) }
             } @else {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" {
                     table class="table" {
                         caption class="visually-hidden" { (tr.t("city.suggested_mentors")) }
                         thead { tr {
@@ -291,7 +302,7 @@ async fn city_page(
         @if links.items.is_empty() {
             p class="body" { (tr.t("city.no_links")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.f("city.twin_links_of", &[("city", &name)])) }
                     thead { tr {
@@ -324,7 +335,7 @@ async fn city_page(
         @if memberships.is_empty() {
             p class="body" { (tr.t("city.no_clusters")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.t("city.clusters")) }
                     thead { tr {
@@ -369,7 +380,7 @@ async fn city_page(
         @if proposals.is_empty() {
             p class="body" { (tr.t("city.no_proposals")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.t("city.proposals")) }
                     thead { tr {
@@ -418,7 +429,7 @@ fn evidence_table(tr: Tr, topic: &str, e: &Expertise, evidence: &[Evidence]) -> 
         @if e.contributions.is_empty() {
             p class="body" { (tr.t("city.no_evidence")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.f("city.evidence_for", &[("topic", &topic)])) }
                     thead { tr {

@@ -13,12 +13,16 @@ use serde_json::{Value, json};
 use super::error::WebError;
 use super::latest::{self, Coverage};
 use super::layout;
-use super::parts::{run_status_name, run_title};
+use super::parts::{explanation_text, run_status_name, run_title};
 use super::session::Viewer;
 use crate::app::runs::{self, NamedProposal};
 use crate::app::{App, plans as app_plans};
+use crate::domain::CityId;
+use crate::engine::Network;
+use crate::graph::TrustPath;
 use crate::matching::plan::Plan;
 use crate::store::{Paging, StoredRun};
+use std::sync::Arc;
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -46,9 +50,11 @@ fn download(content_type: &str, filename: &str, body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// A CSV download of `rows` (the first is the header), every cell made safe.
+/// A CSV download of `rows` (the first is the header), every cell made
+/// safe, after a UTF-8 byte order mark: without it Excel reads the file in
+/// the computer's legacy code page and garbles every accented name.
 pub fn csv_file(filename: &str, rows: Vec<Vec<String>>) -> Result<Response, WebError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     for row in rows {
         w.write_record(row.iter().map(|c| crate::domain::csv_cell(c)))
             .map_err(|e| WebError::Internal(e.to_string()))?;
@@ -93,18 +99,36 @@ async fn chosen_run(
     }
 }
 
-/// The proposals of the chosen run, with names, as `/api/runs/{id}` gives them.
+/// The proposals of the chosen run, with names, as `/api/runs/{id}` gives
+/// them, and the network they are named in.
 async fn proposals(
     state: &App,
     viewer: &Viewer,
     choice: &RunChoice,
-) -> Result<(Option<StoredRun>, Vec<NamedProposal>), WebError> {
+) -> Result<(Option<StoredRun>, Vec<NamedProposal>, Arc<Network>), WebError> {
+    let network = crate::app::network::network_now(state).await?;
     let Some(run) = chosen_run(state, viewer, choice).await? else {
-        return Ok((None, Vec::new()));
+        return Ok((None, Vec::new(), network));
     };
     let stored = runs::proposals_of(state, viewer.reader(), run.id).await?;
-    let network = crate::app::network::network_now(state).await?;
-    Ok((Some(run), runs::named(&network, &stored)))
+    Ok((Some(run), runs::named(&network, &stored), network))
+}
+
+/// The country code of city `c`, for the column beside its name.
+fn country_of(network: &Network, c: CityId) -> String {
+    network.named(c).map(|n| n.country).unwrap_or_default()
+}
+
+/// An introduction path as the names along it: "Kabul > Ankara > Wuhan".
+fn path_names(network: &Network, path: Option<&TrustPath>) -> String {
+    path.map(|p| {
+        p.cities()
+            .into_iter()
+            .map(|c| network.named(c).map(|n| n.name).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" > ")
+    })
+    .unwrap_or_default()
 }
 
 fn file_name(stem: &str, run: Option<&StoredRun>, ext: &str) -> String {
@@ -119,18 +143,22 @@ async fn proposals_csv(
     viewer: Viewer,
     Query(choice): Query<RunChoice>,
 ) -> Result<Response, WebError> {
-    let (run, items) = proposals(&state, &viewer, &choice).await?;
+    let (run, items, network) = proposals(&state, &viewer, &choice).await?;
     let mut rows = vec![
         [
             "run",
             "proposal",
             "mentor_id",
             "mentor",
+            "mentor_country",
             "applicant_id",
             "applicant",
+            "applicant_country",
             "score",
             "status",
             "locked",
+            "explanation",
+            "introduction_path",
         ]
         .map(String::from)
         .to_vec(),
@@ -142,11 +170,15 @@ async fn proposals_csv(
             p.id.to_string(),
             p.mentor.to_string(),
             named.mentor_name.clone(),
+            country_of(&network, p.mentor),
             p.applicant.to_string(),
             named.applicant_name.clone(),
+            country_of(&network, p.applicant),
             p.score.to_string(),
             p.state.status.name().to_string(),
             p.locked.to_string(),
+            explanation_text(viewer.tr, &network, (p.mentor, p.applicant), &p.explanation),
+            path_names(&network, p.explanation.tie.as_ref()),
         ]);
     }
     csv_file(&file_name("proposals", run.as_ref(), "csv"), rows)
@@ -157,7 +189,7 @@ async fn proposals_json(
     viewer: Viewer,
     Query(choice): Query<RunChoice>,
 ) -> Result<Response, WebError> {
-    let (run, items) = proposals(&state, &viewer, &choice).await?;
+    let (run, items, _) = proposals(&state, &viewer, &choice).await?;
     json_file(
         &file_name("proposals", run.as_ref(), "json"),
         &json!({ "run": run, "proposals": items }),
@@ -250,15 +282,18 @@ async fn plans(state: &App) -> Result<Vec<(Plan, Vec<Vec<String>>)>, WebError> {
 }
 
 async fn plans_csv(State(state): State<App>) -> Result<Response, WebError> {
+    let network = crate::app::network::network_now(&state).await?;
     let mut rows = vec![
         [
             "applicant_id",
             "applicant",
+            "applicant_country",
             "stage",
             "topic",
             "stage_status",
             "lead_mentor_id",
             "lead_mentor",
+            "lead_mentor_country",
             "lead_score",
             "alternates",
             "introduction_path",
@@ -275,6 +310,7 @@ async fn plans_csv(State(state): State<App>) -> Result<Response, WebError> {
             rows.push(vec![
                 plan.applicant.to_string(),
                 plan.name.clone(),
+                country_of(&network, plan.applicant),
                 stage.order.to_string(),
                 stage.name.clone(),
                 status,
@@ -287,6 +323,11 @@ async fn plans_csv(State(state): State<App>) -> Result<Response, WebError> {
                     .lead
                     .as_ref()
                     .map(|l| l.name.clone())
+                    .unwrap_or_default(),
+                stage
+                    .lead
+                    .as_ref()
+                    .map(|l| country_of(&network, l.mentor))
                     .unwrap_or_default(),
                 stage
                     .lead
@@ -358,7 +399,7 @@ async fn exports_page(State(state): State<App>, viewer: Viewer) -> Result<Markup
         }
         @if runs.len() > 1 {
             h2 class="heading-m" { (tr.t("exports.earlier_heading")) }
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="caption" { (tr.t("exports.earlier_caption")) }
                     thead {

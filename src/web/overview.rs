@@ -82,7 +82,7 @@ async fn overview(State(state): State<App>, viewer: Viewer) -> Result<Markup, We
         @if loads.is_empty() {
             p class="body" { (tr.t("overview.load_none")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="caption" { (tr.t("overview.load_caption")) }
                     thead {

@@ -162,7 +162,7 @@ fn mentor_block(
             }
             div class="summary-row" { dt { (tr.t("plan.path")) } dd { (path_markup(tr, topics, names, m)) } }
         }
-        div class="table-wrap" {
+        div class="table-wrap" tabindex="0" {
             table class="table" {
                 caption class="visually-hidden" { (tr.f("plan.why_caption", &[("mentor", &m.name), ("stage", &stage)])) }
                 thead { tr {
@@ -296,7 +296,7 @@ async fn plan_page(
         }
 
         h2 class="heading-l" { (tr.t("plan.readiness")) }
-        div class="table-wrap" {
+        div class="table-wrap" tabindex="0" {
             table class="table" {
                 caption class="visually-hidden" { (tr.t("plan.readiness")) }
                 thead { tr {

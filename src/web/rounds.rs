@@ -104,7 +104,7 @@ async fn list(
         @if runs.items.is_empty() {
             p class="body" { (tr.t("round.none_yet")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.t("round.list_title")) }
                     thead { tr {
@@ -675,7 +675,7 @@ async fn review(
         p class="body" { (tr.t("round.proposals_intro")) }
         form method="get" action="/rounds/new" {
             input type="hidden" name="from" value=(run.id);
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.f("round.proposals_title", &[("n", &proposals.len())])) }
                     thead { tr {
@@ -725,7 +725,7 @@ async fn review(
         @if unmatched.is_empty() {
             p class="body" { (tr.t("round.unmatched_none")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption class="visually-hidden" { (tr.t("round.unmatched_title")) }
                     thead { tr {

@@ -199,7 +199,7 @@ pub fn map(tr: Tr, data: &MapData) -> Markup {
         details class="details" {
             summary { (tr.t("overview.map_in_words")) }
             div class="details-text" {
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" {
                     table class="table" {
                         caption class="caption" { (tr.t("overview.map_countries_caption")) }
                         thead {

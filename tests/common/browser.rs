@@ -84,6 +84,34 @@ impl Service {
         }
     }
 
+    /// A JSON API call with an empty body, as `token`: the answer's JSON
+    /// (a 2xx is asserted).
+    pub async fn post_json(&self, token: &str, uri: &str) -> Value {
+        use tower::ServiceExt;
+        let req = axum::http::Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from("{}"))
+            .unwrap();
+        let res = twinmatch::server::app(self.db.store.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        let status = res.status();
+        let bytes = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert!(
+            status.is_success(),
+            "{uri}: {status} {}",
+            String::from_utf8_lossy(&bytes)
+        );
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
     /// A token made at the command line (as `twinmatch token create` does).
     pub async fn token(&self, role: Role) -> String {
         let (secret, hash) = twinmatch::auth::new_token().unwrap();
@@ -272,6 +300,11 @@ impl Browser {
 
     /// Saves a PNG of the whole page as `target/tmp/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        self.screenshot_at(name, 1280).await
+    }
+
+    /// [`Browser::screenshot`] of the page laid out `width` pixels wide.
+    pub async fn screenshot_at(&self, name: &str, width: u32) -> PathBuf {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         // The whole page (up to 3,000 pixels), not just the window.
@@ -283,20 +316,75 @@ impl Browser {
             .as_u64()
             .unwrap_or(900)
             .clamp(900, 3000) as u32;
-        self.client.set_window_size(1280, height).await.unwrap();
+        self.client.set_window_size(width, height).await.unwrap();
         let png = self.client.screenshot().await.unwrap();
-        self.client.set_window_size(1280, 900).await.unwrap();
+        self.client.set_window_size(width, 900).await.unwrap();
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap();
         path
     }
 
+    /// Makes the window `width` pixels wide (and 900 high); the width the
+    /// page then lays out in.
+    pub async fn set_width(&self, width: u32) -> u64 {
+        self.client.set_window_size(width, 900).await.unwrap();
+        self.client
+            .execute("return document.documentElement.clientWidth", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// What makes the page wider than the window (it would scroll
+    /// sideways): the page's own width, and the elements that stick out,
+    /// leaving out those inside a box that scrolls on its own (a wide
+    /// table in its wrapper).
+    pub async fn sideways(&self) -> Vec<String> {
+        self.strings(
+            r#"
+                const width = document.documentElement.clientWidth;
+                const out = [];
+                if (document.documentElement.scrollWidth > width) {
+                  out.push('the page is ' + document.documentElement.scrollWidth + ' px wide in ' + width);
+                }
+                const scrolls = el => {
+                  for (let p = el.parentElement; p; p = p.parentElement) {
+                    const o = getComputedStyle(p).overflowX;
+                    if (o === 'auto' || o === 'scroll' || o === 'hidden') return true;
+                  }
+                  return false;
+                };
+                for (const el of document.body.querySelectorAll('*')) {
+                  const r = el.getBoundingClientRect();
+                  if (r.width > 0 && r.right > width + 1 && !scrolls(el)) {
+                    out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                      (el.className && el.className.baseVal === undefined ? '.' + el.className.split(' ').join('.') : '') +
+                      ' ends at ' + Math.round(r.right));
+                  }
+                  if (out.length > 8) break;
+                }
+                return out;
+                "#,
+        )
+        .await
+    }
+
+    /// The strings a script returns as an array.
+    async fn strings(&self, script: &str) -> Vec<String> {
+        let found = self.client.execute(script, vec![]).await.unwrap();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    }
+
     /// Every URL the page loaded or points at outside our own origin.
     pub async fn external_urls(&self) -> Vec<String> {
-        let found = self
-            .client
-            .execute(
-                r#"
+        self.strings(
+            r#"
                 const urls = performance.getEntriesByType('resource').map(e => e.name);
                 for (const el of document.querySelectorAll('[src], [href], [action], [data]')) {
                   for (const attr of ['src', 'href', 'action', 'data']) {
@@ -310,20 +398,13 @@ impl Browser {
                 }
                 return urls;
                 "#,
-                vec![],
-            )
-            .await
-            .unwrap();
-        found
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(|v| v.as_str())
-            .filter(|u| {
-                !u.starts_with(&self.base) && !u.starts_with("data:") && !u.starts_with("about:")
-            })
-            .map(String::from)
-            .collect()
+        )
+        .await
+        .into_iter()
+        .filter(|u| {
+            !u.starts_with(&self.base) && !u.starts_with("data:") && !u.starts_with("about:")
+        })
+        .collect()
     }
 
     /// axe-core's serious and critical violations on the page.

@@ -218,7 +218,7 @@ pub(super) async fn detail(
             }
         }
         h2 class="heading-m" { (tr.t("proposals.history_title")) }
-        div class="table-wrap" {
+        div class="table-wrap" tabindex="0" {
             table class="table" {
                 caption class="visually-hidden" { (tr.t("proposals.history_title")) }
                 thead {
@@ -318,7 +318,7 @@ pub(super) fn breakdown(
 ) -> Markup {
     html! {
         h2 class="heading-m" { (tr.t("proposals.breakdown_title")) }
-        div class="table-wrap" {
+        div class="table-wrap" tabindex="0" {
             table class="table" {
                 caption class="visually-hidden" { (tr.t("proposals.breakdown_title")) }
                 thead {

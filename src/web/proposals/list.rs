@@ -92,7 +92,7 @@ pub(super) async fn list(
         @if proposals.items.is_empty() {
             p class="body" { (tr.t("proposals.none")) }
         } @else {
-            div class="table-wrap" {
+            div class="table-wrap" tabindex="0" {
                 table class="table" {
                     caption { (tr.f("proposals.caption", &[("n", &proposals.total)])) }
                     thead {
