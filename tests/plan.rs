@@ -43,7 +43,7 @@ const EVIDENCE: &str = "city,country_iso2,topic,kind,year,level,source\n";
 const OFFERS: &str = "city,country_iso2,topics,capacity,languages,modalities,available_from,available_until,note,source\n";
 
 #[tokio::test]
-async fn a_plan_lists_the_six_areas_in_order_then_the_requested_clusters() {
+async fn a_plan_lists_the_requested_topics_first_then_the_other_areas_in_order() {
     let (_db, net) = tiny_with(&[(
         "evidence.csv",
         &format!("{EVIDENCE}Beira,MZ,involve,self_assessment,,5,t\n"),
@@ -64,13 +64,14 @@ async fn a_plan_lists_the_six_areas_in_order_then_the_requested_clusters() {
         slugs,
         [
             "plan",
+            "esd",
             "involve",
             "celebrate",
             "make-accessible",
             "monitor-evaluate",
-            "fund",
-            "esd"
-        ]
+            "fund"
+        ],
+        "plan (priority 5) and esd (2) first, then the other areas"
     );
     let status: Vec<StageStatus> = plan.stages.iter().map(|s| s.status).collect();
     assert_eq!(
@@ -79,13 +80,13 @@ async fn a_plan_lists_the_six_areas_in_order_then_the_requested_clusters() {
         "plan is requested with priority 5"
     );
     assert_eq!(
-        status[1],
+        status[2],
         StageStatus::Done,
         "own self-assessment 5 in involve covers it"
     );
-    assert_eq!(status[2], StageStatus::Suggested);
+    assert_eq!(status[3], StageStatus::Suggested);
     assert!(
-        plan.stages[1].lead.is_none(),
+        plan.stages[2].lead.is_none(),
         "a done stage needs no mentor"
     );
     // Lisbon offers 'plan' in Portuguese and is twinned with Beira.
@@ -102,7 +103,7 @@ async fn a_plan_lists_the_six_areas_in_order_then_the_requested_clusters() {
     );
     assert!(!plan.without_ties);
     // nobody offers ESD in Portuguese
-    assert!(plan.stages[6].lead.is_none() && plan.stages[6].note.is_some());
+    assert!(plan.stages[1].lead.is_none() && plan.stages[1].note.is_some());
     let readiness: BTreeMap<&str, Readiness> =
         plan.readiness.iter().map(|r| (r.item, r.status)).collect();
     assert_eq!(readiness["coordinating_structure"], Readiness::Done);
@@ -155,7 +156,9 @@ async fn stages_reuse_an_earlier_mentor_when_the_loss_in_fit_is_small() {
     // Bristol also offers 'plan' and 'fund' in Portuguese, with an award;
     // Lisbon offers only 'plan'. With a generous tolerance one mentor leads both.
     let offers = format!("{OFFERS}Bristol,GB,plan;fund,2,pt;en,training,,,,t\n");
-    let (_db, net) = tiny_with(&[("offers.csv", &offers)]).await;
+    let two = "city,country_iso2,needs,max_mentors,languages,modalities,note,source\n\
+               Beira,MZ,plan:5;esd:2,2,pt,training,,t\n";
+    let (_db, net) = tiny_with(&[("offers.csv", &offers), ("requests.csv", two)]).await;
     let beira = id_of(&net, "Beira");
     let paths = net.graph.best_paths_from(beira, 3);
     let leads = |tolerance: f64| {
@@ -183,6 +186,67 @@ async fn stages_reuse_an_earlier_mentor_when_the_loss_in_fit_is_small() {
     let (loose_n, loose) = leads(1.0);
     assert!(loose_n <= strict_n);
     assert_eq!(loose_n, 1, "{loose:?}");
+}
+
+#[tokio::test]
+async fn a_plan_keeps_to_the_mentors_asked_for_and_starts_from_the_published_round() {
+    // Bristol and Fez offer other areas in Portuguese; Beira asks for one mentor.
+    let offers = format!(
+        "{OFFERS}Bristol,GB,plan;celebrate;fund,2,pt,training,,,,t\n\
+         Fez,MA,make-accessible;monitor-evaluate,2,pt,training,,,,t\n"
+    );
+    let (_db, net) = tiny_with(&[("offers.csv", &offers)]).await;
+    let (beira, bristol) = (id_of(&net, "Beira"), id_of(&net, "Bristol"));
+    let paths = net.graph.best_paths_from(beira, 3);
+    let plan_with = |current: &[CityId]| {
+        build_plan(
+            &net.market,
+            beira,
+            &paths,
+            &BTreeMap::new(),
+            current,
+            &PlanParams::default(),
+        )
+        .unwrap()
+    };
+    let leads = |plan: &twinmatch::matching::plan::Plan| {
+        plan.stages
+            .iter()
+            .filter_map(|s| s.lead.as_ref().map(|l| l.mentor))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+
+    let alone = plan_with(&[]);
+    assert_eq!(
+        leads(&alone).len(),
+        1,
+        "one mentor asked for, one in the plan"
+    );
+    let unled: Vec<&str> = alone
+        .stages
+        .iter()
+        .filter(|s| s.lead.is_none() && s.status != StageStatus::Done)
+        .map(|s| s.slug.as_str())
+        .collect();
+    assert!(!unled.is_empty());
+    assert!(
+        alone
+            .stages
+            .iter()
+            .filter(|s| s.lead.is_none() && s.status != StageStatus::Done)
+            .all(|s| s.note.is_some()),
+        "each stage without a lead says why: {unled:?}"
+    );
+
+    // Bristol is Beira's mentor in the published round: it leads every
+    // stage it offers, says so, and is the plan's one mentor.
+    let from_round = plan_with(&[bristol]);
+    assert_eq!(leads(&from_round), [bristol].into_iter().collect());
+    for slug in ["plan", "celebrate", "fund"] {
+        let stage = from_round.stages.iter().find(|s| s.slug == slug).unwrap();
+        let lead = stage.lead.as_ref().expect("Bristol leads what it offers");
+        assert!(lead.proposed, "{slug}: the lead is the round's mentor");
+    }
 }
 
 struct Api {
@@ -267,7 +331,11 @@ async fn plans_are_for_cities_with_a_request_and_suggestions_for_either_side() {
     assert_eq!(status, StatusCode::OK, "{plan}");
     let stages = plan["stages"].as_array().unwrap();
     assert!(stages.len() >= 6);
-    assert_eq!(stages[0]["slug"], "plan");
+    assert!(
+        stages[0]["priority"].is_u64(),
+        "the plan starts with what the applicant asked for: {}",
+        stages[0]
+    );
     assert_eq!(plan["readiness"].as_array().unwrap().len(), 5);
 
     let bristol = api.id("bristol", "GB").await;

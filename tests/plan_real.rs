@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use twinmatch::domain::{CityId, TopicKind};
+use twinmatch::domain::CityId;
 use twinmatch::engine::Network;
 use twinmatch::graph::Relation;
 use twinmatch::matching::plan::{Plan, PlanParams, StageMentor, StageStatus};
@@ -94,30 +94,50 @@ async fn every_real_applicant_gets_ordered_stages_free_leads_and_explanations_th
         assert_eq!(plan.applicant, applicant.place.city);
 
         let slugs: Vec<&str> = plan.stages.iter().map(|s| s.slug.as_str()).collect();
-        assert_eq!(slugs[..6], AREAS, "{who}: the six areas first, in order");
         let requested: BTreeMap<_, _> = applicant
             .request
             .needs
             .iter()
             .map(|n| (n.topic, n.priority.get()))
             .collect();
-        let clusters: BTreeSet<_> = requested
-            .keys()
-            .filter(|t| market.topics[*t].kind == TopicKind::Cluster)
-            .copied()
-            .collect();
-        let tail = &plan.stages[6..];
+        // What it asked for first, by decreasing priority; then the areas
+        // of action it did not ask for, in the Guidelines' order.
+        let asked = requested.len();
         assert_eq!(
-            tail.iter().map(|s| s.topic).collect::<BTreeSet<_>>(),
-            clusters,
-            "{who}: then exactly the requested clusters"
+            plan.stages[..asked]
+                .iter()
+                .map(|s| s.topic)
+                .collect::<BTreeSet<_>>(),
+            requested.keys().copied().collect::<BTreeSet<_>>(),
+            "{who}: the requested topics first, {slugs:?}"
         );
-        assert!(tail.iter().all(|s| s.kind == "cluster"), "{who}: {slugs:?}");
-        let priorities: Vec<u8> = tail.iter().map(|s| s.priority.unwrap()).collect();
+        let priorities: Vec<u8> = plan.stages[..asked]
+            .iter()
+            .map(|s| s.priority.unwrap())
+            .collect();
         assert!(
             priorities.windows(2).all(|w| w[0] >= w[1]),
-            "{who}: clusters by decreasing priority, {slugs:?} {priorities:?}"
+            "{who}: by decreasing priority, {slugs:?} {priorities:?}"
         );
+        let rest: Vec<&str> = slugs[asked..].to_vec();
+        let areas_left: Vec<&str> = AREAS
+            .iter()
+            .copied()
+            .filter(|a| !slugs[..asked].contains(a))
+            .collect();
+        assert_eq!(rest, areas_left, "{who}: then the other areas, in order");
+        let leads: BTreeSet<CityId> = plan
+            .stages
+            .iter()
+            .filter_map(|s| s.lead.as_ref().map(|l| l.mentor))
+            .collect();
+        assert!(
+            leads.len() <= usize::from(applicant.request.max_mentors),
+            "{who}: {} lead mentors for a request of at most {}",
+            leads.len(),
+            applicant.request.max_mentors
+        );
+        assert_eq!(plan.distinct_mentors, leads.len(), "{who}");
 
         for (i, stage) in plan.stages.iter().enumerate() {
             let at = format!("{who}, stage {} '{}'", stage.order, stage.slug);
@@ -139,6 +159,7 @@ async fn every_real_applicant_gets_ordered_stages_free_leads_and_explanations_th
             };
             with_lead += 1;
             let holds = held.contains(&(plan.applicant, lead.mentor));
+            assert_eq!(lead.proposed, holds, "{at}: the round's own mentors say so");
             let carried = load.get(&lead.mentor).copied().unwrap_or(0);
             assert!(
                 holds || carried < capacity(lead.mentor),

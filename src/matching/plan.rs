@@ -2,19 +2,24 @@
 //! order, a lead mentor per stage with the introduction path to it, one or
 //! two alternates, and a readiness checklist for joining the network.
 //!
-//! Stages: the six areas of action in their order (plan, involve,
-//! celebrate, make accessible, monitor and evaluate, fund), then the
-//! clusters the applicant asked for by priority. An area the applicant
-//! already covers (its own evidence gives expertise >= `done_threshold`) is
-//! marked done, not dropped; an area it did not ask for is `suggested`.
+//! Stages: what the applicant asked for first, by priority (ties in the
+//! Guidelines' order), then the other areas of action in their order (plan,
+//! involve, celebrate, make accessible, monitor and evaluate, fund). An area
+//! the applicant already covers (its own evidence gives expertise >=
+//! `done_threshold`) is marked done, not dropped; an area it did not ask
+//! for is `suggested`.
 //!
 //! Mentors: for each open stage, mentors offering the topic in a shared
 //! language are scored as a pair for that one topic (same components and
-//! explanation as [`score_pair`]). The best mentor with a free slot in the
-//! current assignment leads, unless a mentor already leading an earlier
-//! stage scores within `reuse_tolerance` of it: few distinct mentors beat
-//! many. A full mentor is never a lead; it is listed as an alternate and
-//! the stage says so.
+//! explanation as [`score_pair`]). The applicant's own mentors (in force,
+//! or proposed in the published round) lead every stage they offer: the
+//! plan starts from the round. Otherwise the best mentor with a free slot
+//! leads, unless a mentor already leading an earlier stage scores within
+//! `reuse_tolerance` of it: few distinct mentors beat many. The plan never
+//! has more distinct mentors than the request's `max_mentors`: once that
+//! many lead, a stage none of them offers has no lead and says so. A full
+//! mentor is never a lead; it is listed as an alternate and the stage says
+//! so.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -69,6 +74,10 @@ pub struct StageMentor {
     pub modality: Option<Modality>,
     /// Mentors an earlier stage of this plan already.
     pub reused: bool,
+    /// One of the applicant's mentors now: in force, or proposed in the
+    /// published round.
+    #[serde(default)]
+    pub proposed: bool,
     /// No free slot in the current assignment.
     pub full: bool,
 }
@@ -170,20 +179,25 @@ pub fn build_plan(
         .map(|n| (n.topic, n.priority))
         .collect();
 
-    // Stage order: areas by stage number, then requested clusters by priority.
+    // Stage order: requested topics by priority (then the areas' order),
+    // then the areas not asked for in their order.
     let mut topics: Vec<_> = market
         .topics
         .values()
-        .filter_map(|t| match t.kind {
-            TopicKind::AreaOfAction { stage } => Some(((0u8, 6 - stage), t)),
-            TopicKind::Cluster => needed.get(&t.id).map(|p| ((1u8, p.get()), t)),
+        .filter_map(|t| {
+            let stage = match t.kind {
+                TopicKind::AreaOfAction { stage } => stage,
+                TopicKind::Cluster => u8::MAX,
+            };
+            match needed.get(&t.id) {
+                Some(p) => Some(((0u8, std::cmp::Reverse(p.get()), stage), t)),
+                None if stage < u8::MAX => Some(((1u8, std::cmp::Reverse(0), stage), t)),
+                None => None,
+            }
         })
         .collect();
-    topics.sort_by(|(ka, ta), (kb, tb)| {
-        ka.0.cmp(&kb.0)
-            .then(kb.1.cmp(&ka.1))
-            .then(ta.id.cmp(&tb.id))
-    });
+    topics.sort_by(|(ka, ta), (kb, tb)| ka.cmp(kb).then(ta.id.cmp(&tb.id)));
+    let most = usize::from(applicant.request.max_mentors);
 
     let mut leads: Vec<CityId> = Vec::new();
     let mut stages = Vec::new();
@@ -212,7 +226,7 @@ pub fn build_plan(
         };
         if status != StageStatus::Done {
             fill_mentors(
-                market, applicant, &mut stage, paths, load, current, &leads, params,
+                market, applicant, &mut stage, paths, load, current, &leads, most, params,
             );
             if let Some(l) = &stage.lead
                 && !leads.contains(&l.mentor)
@@ -283,6 +297,7 @@ fn fill_mentors(
     load: &BTreeMap<CityId, usize>,
     current: &[CityId],
     leads: &[CityId],
+    most: usize,
     params: &PlanParams,
 ) {
     // The applicant as if it asked for this one topic.
@@ -320,18 +335,26 @@ fn fill_mentors(
         stage.note = Some("no mentor offers this topic in a shared language".into());
         return;
     }
+    // The mentors the plan has (its own and earlier leads), and whether
+    // the request leaves room for another.
+    let mut kept: Vec<CityId> = current.to_vec();
+    kept.extend(leads.iter().filter(|l| !current.contains(l)));
+    let room = kept.len() < most;
+    let own = scored.iter().position(|(p, _)| current.contains(&p.mentor));
     let best_free = scored.iter().position(|(_, full)| !full);
     let reuse = scored
         .iter()
-        .position(|(p, full)| !full && leads.contains(&p.mentor));
-    let lead_at = match (best_free, reuse) {
-        (Some(b), Some(r))
+        .position(|(p, full)| !full && kept.contains(&p.mentor));
+    let lead_at = match (own, best_free, reuse) {
+        (Some(o), _, _) => Some(o),
+        (None, _, r) if !room => r,
+        (None, Some(b), Some(r))
             if scored[r].0.score as f64
                 >= (1.0 - params.reuse_tolerance) * scored[b].0.score as f64 =>
         {
             Some(r)
         }
-        (b, _) => b,
+        (None, b, _) => b,
     };
     let as_mentor = |(pair, full): &(PairScore, bool)| {
         let m = &market.mentors[market
@@ -350,6 +373,7 @@ fn fill_mentors(
             path: paths.get(&pair.mentor).cloned(),
             explanation: pair.explanation.clone(),
             reused: leads.contains(&pair.mentor),
+            proposed: current.contains(&pair.mentor),
             full: *full,
         }
     };
@@ -372,9 +396,14 @@ fn fill_mentors(
         })
         .collect();
     stage.note = match (&stage.lead, full_above.is_empty()) {
+        (None, _) if !room => Some(format!(
+            "none of the {} mentors the request allows offers this topic",
+            kept.len()
+        )),
         (None, _) => {
             Some("every mentor offering this topic is full in the current assignment".into())
         }
+        (Some(l), _) if l.proposed => Some("the applicant's mentor in the published round".into()),
         (Some(_), false) => Some(format!(
             "{} would fit better but {} full in the current assignment",
             full_above.join(", "),

@@ -229,7 +229,7 @@ async fn city_page(
         dl class="summary" {
             div class="summary-row" { dt { (tr.t("city.country")) } dd { (country.map_or(city.country.as_str(), |c| c.name.as_str())) " (" (city.country.as_str()) ")" } }
             @if let Some(c) = country {
-                div class="summary-row" { dt { (tr.t("city.region")) } dd { (c.region.label()) } }
+                div class="summary-row" { dt { (tr.t("city.region")) } dd { (super::coverage_chart::group_label(tr, c.region.label())) } }
                 div class="summary-row" { dt { (tr.t("city.ldc_african")) } dd {
                     (if c.is_ldc { tr.t("city.ldc_yes") } else { tr.t("city.ldc_no") })
                     "; "

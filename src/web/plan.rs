@@ -153,6 +153,7 @@ fn mentor_block(
         dl class="summary" {
             div class="summary-row" { dt { (tr.t("plan.mentor")) } dd {
                 a href={ "/cities/" (m.mentor) } { (m.name) }
+                @if m.proposed { " " strong class="tag tag-green" { (tr.t("plan.proposed")) } }
                 @if m.reused { " " strong class="tag tag-purple" { (tr.t("plan.reused")) } }
                 @if m.full { " " strong class="tag tag-red" { (tr.t("plan.full")) } }
             } }
