@@ -388,6 +388,49 @@ async fn a_mentor_that_lowers_its_capacity_below_its_live_proposals_is_warned() 
 }
 
 #[tokio::test]
+async fn an_applicants_own_page_says_where_it_stands_in_the_published_round() {
+    let site = Site::real(common::sqlite().await).await;
+    let applicant = site.applicant().await;
+    let before = site.get(&format!("/cities/{applicant}"), "").await;
+    assert!(!before.body.contains("round-status"), "no round yet");
+
+    let sec = site.token(Role::Secretariat).await;
+    let call = |uri: String| {
+        Request::post(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {sec}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap()
+    };
+    let run = site.send(call("/api/runs".into())).await;
+    let run: serde_json::Value = serde_json::from_str(&run.body).unwrap();
+    let id = run["run"]["id"].as_i64().unwrap();
+    site.send(call(format!("/api/runs/{id}/publish"))).await;
+    let mentors = run["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["applicant"] == applicant.0)
+        .count();
+    let page = site.get(&format!("/cities/{applicant}"), "").await;
+    assert!(page.body.contains("id=\"round-status\""), "{}", page.body);
+    if mentors > 0 {
+        assert!(
+            page.body.contains(&format!(
+                "Round {id} proposes {mentors} mentor cities to it"
+            )),
+            "{}",
+            page.body
+        );
+    } else {
+        assert!(
+            page.body
+                .contains(&format!("Round {id} found it no mentor."))
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_valid_offer_is_saved_through_the_api_and_the_city_page_says_so() {
     for db in common::every_backend().await {
         let site = Site::real(db).await;

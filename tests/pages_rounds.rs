@@ -390,6 +390,12 @@ async fn an_applicant_asking_in_a_language_no_mentor_speaks_is_told_in_words_whi
         )),
         "{text}"
     );
+    let own = reader.get(&format!("/cities/{applicant}")).await.text();
+    assert!(
+        own.contains(&format!("Round {id} found it no mentor."))
+            && own.contains(&format!("if it also accepted {english}")),
+        "the applicant's own page says it too: {own}"
+    );
     reader.cookies.push("twinmatch_lang=fr".into());
     let text = reader.get(&format!("/rounds/{id}")).await.text();
     assert!(

@@ -14,7 +14,7 @@ use super::error::WebError;
 use super::i18n::Tr;
 use super::layout;
 use super::neighbourhood::{self, Hood};
-use super::parts::{explanation_text, priority_name};
+use super::parts::{explanation_text, priority_name, run_title};
 use super::session::Viewer;
 use crate::app::App;
 use crate::app::network::with_network;
@@ -186,6 +186,12 @@ async fn city_page(
     .await?;
 
     let network = crate::app::network::network_now(&state).await?;
+    // The round in force (the secretariat's draft before the first is
+    // published): where this applicant stands in it.
+    let round = match &request {
+        Some(_) => crate::app::runs::current(&state, viewer.reader()).await?,
+        None => None,
+    };
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let weights = crate::engine::config_now().evidence;
     let refs: Vec<&Evidence> = evidence.iter().collect();
@@ -259,6 +265,23 @@ async fn city_page(
             }
         } @else if let Some(r) = &request {
             (request_summary(tr, &topics, r, id, may_edit))
+            @if let Some(run) = &round {
+                h3 class="heading-m" id="round-status" { (tr.t("city.round_status_title")) }
+                @match round_status(run, &proposals, id) {
+                    RoundStatus::Covered(n) => p class="body" {
+                        strong class="tag tag-green" { (tr.t("applicants.status_covered")) } " "
+                        (tr.f("city.round_covered", &[("round", &run_title(tr, run)), ("n", &n)]))
+                    },
+                    RoundStatus::Unmatched(u) => p class="body" {
+                        strong class="tag tag-red" { (tr.t("applicants.status_not_covered")) } " "
+                        (tr.f("city.round_not_covered", &[("round", &run_title(tr, run))])) " "
+                        (super::applicants::reason_text(tr, &network, u))
+                    },
+                    RoundStatus::NotInRound => p class="body" {
+                        (tr.f("city.round_not_in", &[("round", &run_title(tr, run))]))
+                    },
+                }
+            }
         } @else {
             h2 class="heading-l" { (match city.status { CityStatus::Member { .. } => tr.t("city.offer_title"), _ => tr.t("city.request_title") }) }
             p class="body" { (match city.status { CityStatus::Member { .. } => tr.t("city.no_offer"), _ => tr.t("city.no_request") }) }
@@ -464,6 +487,40 @@ fn change_link(tr: Tr, href: String, what: &str) -> Markup {
         p class="body no-print" {
             a href=(href) { (tr.t("city.change")) span class="visually-hidden" { " " (what) } }
         }
+    }
+}
+
+/// Where an applicant stands in a round.
+enum RoundStatus<'a> {
+    /// Proposed this many mentors, or already had them.
+    Covered(usize),
+    /// Left without a mentor, with the reason and the smallest change.
+    Unmatched(&'a crate::matching::diagnose::Unmatched),
+    /// Its request came after the round.
+    NotInRound,
+}
+
+/// Where applicant `city` stands in `run`, whose proposals to it are among
+/// `proposals`.
+fn round_status<'a>(
+    run: &'a crate::store::StoredRun,
+    proposals: &[crate::store::StoredProposal],
+    city: CityId,
+) -> RoundStatus<'a> {
+    let mentors = proposals
+        .iter()
+        .filter(|p| p.run_id == run.id && p.applicant == city)
+        .count()
+        + run
+            .summary
+            .committed
+            .iter()
+            .filter(|p| p.applicant == city)
+            .count();
+    match run.summary.unmatched.iter().find(|u| u.applicant == city) {
+        _ if mentors > 0 => RoundStatus::Covered(mentors),
+        Some(u) => RoundStatus::Unmatched(u),
+        None => RoundStatus::NotInRound,
     }
 }
 

@@ -16,12 +16,12 @@ use super::city::{level_tag, link_kind, load_city, modality_name, topic_name};
 use super::error::WebError;
 use super::i18n::Tr;
 use super::layout;
-use super::parts::priority_name;
+use super::parts::{component_text, priority_name};
 use super::session::Viewer;
 use crate::app::App;
 use crate::app::plans;
 use crate::domain::{City, CityId, Topic};
-use crate::engine::Named;
+use crate::engine::{Named, Network};
 use crate::graph::{Relation, TrustPath};
 use crate::matching::plan::{Plan, Readiness, StageMentor, StageStatus};
 
@@ -144,6 +144,8 @@ fn path_markup(
 
 fn mentor_block(
     tr: Tr,
+    network: &Network,
+    applicant: CityId,
     topics: &[Topic],
     names: &BTreeMap<CityId, Named>,
     m: &StageMentor,
@@ -176,7 +178,7 @@ fn mentor_block(
                         tr {
                             td { (component_name(tr, c.name)) }
                             td class="num" { (c.points) " / " (c.weight) }
-                            td { (c.detail) }
+                            td { (component_text(tr, network, (m.mentor, applicant), &m.explanation, c)) }
                         }
                     }
                 }
@@ -235,6 +237,7 @@ async fn plan_page(
         return Ok(no_plan(&viewer, &city));
     };
     let topics = state.store.list_topics().await?;
+    let network = crate::app::network::network_now(&state).await?;
     let name = city.name.as_str();
     let title = tr.f("plan.title", &[("city", &name)]);
     let content = html! {
@@ -275,7 +278,7 @@ async fn plan_page(
                     }
                     @if let Some(lead) = &s.lead {
                         h4 class="heading-s" { (tr.t("plan.lead_mentor")) }
-                        (mentor_block(tr, &topics, &names, lead, &s.name))
+                        (mentor_block(tr, &network, city.id, &topics, &names, lead, &s.name))
                     } @else if s.status != StageStatus::Done {
                         p class="body" { (tr.t("plan.no_lead")) }
                     }
