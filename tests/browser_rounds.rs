@@ -32,8 +32,8 @@ async fn the_secretariat_runs_a_round_locks_a_pair_reruns_sees_the_diff_and_publ
     browser.screenshot("round-review").await;
 
     // Lock the first proposed pair, forgetting the reason first.
-    browser.click("#proposals ~ form input[name=lock]").await;
-    browser.click("#proposals ~ form button[type=submit]").await;
+    browser.click("#rerun-form input[name=lock]").await;
+    browser.click("#rerun-form button[type=submit]").await;
     assert_eq!(
         browser.path().await.split('?').next().unwrap(),
         "/rounds/new"

@@ -412,6 +412,62 @@ async fn an_applicant_asking_in_a_language_no_mentor_speaks_is_told_in_words_whi
 }
 
 #[tokio::test]
+async fn the_review_filters_pairs_by_city_sorts_them_and_shows_coverage_and_mentor_load_first() {
+    let db = common::sqlite().await;
+    common::load_everything(db.store.as_ref()).await;
+    let mut reader = secretariat(&db).await;
+    let id = run_round(&mut reader, &[]).await;
+    let proposals = db
+        .store
+        .list_proposals(&twinmatch::store::ProposalQuery {
+            run: Some(id),
+            paging: twinmatch::store::Paging {
+                page: 1,
+                per_page: 500,
+            },
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .items;
+    let page = reader.get(&format!("/rounds/{id}")).await;
+    let text = page.text();
+    for first in ["Coverage by region, LDC and African status", "Mentor load:"] {
+        let at = text
+            .find(first)
+            .unwrap_or_else(|| panic!("{first}: {text}"));
+        assert!(
+            at < text.find("Proposed pairs").unwrap(),
+            "{first} comes before the pairs"
+        );
+    }
+    let applicant = proposals[0].applicant;
+    let name = db.store.get_city(applicant).await.unwrap().name;
+    let name = name.as_str();
+    let theirs = proposals
+        .iter()
+        .filter(|p| p.applicant == applicant)
+        .count();
+    let filtered = reader
+        .get(&format!(
+            "/rounds/{id}?q={}&sort=applicant",
+            form_urlencoded::byte_serialize(name.to_uppercase().as_bytes()).collect::<String>()
+        ))
+        .await;
+    let rows = filtered.html.matches("name=\"lock\"").count();
+    assert!(
+        rows >= theirs && rows < proposals.len(),
+        "{rows} pairs shown for {name}, who has {theirs} of {}",
+        proposals.len()
+    );
+    assert!(
+        filtered
+            .text()
+            .contains(&format!("Showing {rows} of the {} pairs.", proposals.len()))
+    );
+}
+
+#[tokio::test]
 async fn a_round_page_in_french_and_unknown_rounds_are_not_found() {
     let db = common::sqlite().await;
     common::load_everything(db.store.as_ref()).await;

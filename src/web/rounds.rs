@@ -543,6 +543,64 @@ struct ReviewQuery {
     created: Option<u8>,
     published: Option<u8>,
     discarded: Option<u8>,
+    /// Only the proposals whose mentor or applicant is named so.
+    q: String,
+    /// score (default), applicant (grouped by applicant) or mentor.
+    sort: String,
+}
+
+/// The proposals the review lists: those naming `q` (accents and case
+/// ignored), by score, or grouped by applicant or mentor.
+fn review_rows<'a>(
+    network: &Network,
+    proposals: &'a [crate::store::StoredProposal],
+    q: &str,
+    sort: &str,
+) -> Vec<&'a crate::store::StoredProposal> {
+    use crate::domain::names::name_key;
+    let name = |c: CityId| network.named(c).map(|n| n.name).unwrap_or_default();
+    let wanted = name_key(q);
+    let mut rows: Vec<&crate::store::StoredProposal> = proposals
+        .iter()
+        .filter(|p| {
+            wanted.is_empty()
+                || name_key(&name(p.mentor)).contains(&wanted)
+                || name_key(&name(p.applicant)).contains(&wanted)
+        })
+        .collect();
+    match sort {
+        "applicant" => rows.sort_by_key(|p| (name(p.applicant), -p.score, p.id)),
+        "mentor" => rows.sort_by_key(|p| (name(p.mentor), -p.score, p.id)),
+        _ => rows.sort_by_key(|p| (-p.score, p.id)),
+    }
+    rows
+}
+
+/// Each mentor of the round with its pairs and capacity, the fullest first.
+fn mentor_loads(
+    network: &Network,
+    proposals: &[crate::store::StoredProposal],
+) -> Vec<(CityId, usize, usize)> {
+    let mut pairs: std::collections::BTreeMap<CityId, usize> = Default::default();
+    for p in proposals {
+        *pairs.entry(p.mentor).or_default() += 1;
+    }
+    let mut loads: Vec<(CityId, usize, usize)> = pairs
+        .into_iter()
+        .map(|(m, n)| {
+            let capacity = network.market.mentor_index(m).map_or(n, |i| {
+                usize::from(network.market.mentors[i].offer.capacity.get())
+            });
+            (m, n, capacity)
+        })
+        .collect();
+    loads.sort_by(|a, b| {
+        (b.1 * a.2)
+            .cmp(&(a.1 * b.2))
+            .then(b.1.cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+    });
+    loads
 }
 
 async fn review(
@@ -643,6 +701,43 @@ async fn review(
             p class="hint" { (tr.t("round.publish_hint")) }
         }
 
+        details class="details" {
+            summary { (tr.t("round.coverage_by_group")) }
+            div class="grid grid-2" {
+                div { (super::coverage_chart::chart(tr, "region", tr.t("overview.chart_region_title"), &s.coverage.by_region)) }
+                div {
+                    (super::coverage_chart::chart(tr, "ldc", tr.t("overview.chart_ldc_title"), &s.coverage.by_ldc))
+                    (super::coverage_chart::chart(tr, "african", tr.t("overview.chart_african_title"), &s.coverage.by_african))
+                }
+            }
+        }
+        @let loads = mentor_loads(&network, &proposals);
+        details class="details" id="mentor-load" {
+            summary { (tr.f("round.mentor_load_summary", &[
+                ("mentors", &loads.len()),
+                ("full", &loads.iter().filter(|(_, n, c)| n >= c).count()),
+            ])) }
+            div class="table-wrap" tabindex="0" {
+                table class="table" {
+                    caption { (tr.t("round.mentor_load_caption")) }
+                    thead { tr {
+                        th scope="col" { (tr.t("round.mentor")) }
+                        th scope="col" class="num" { (tr.t("round.col_pairs")) }
+                        th scope="col" class="num" { (tr.t("round.capacity")) }
+                    } }
+                    tbody {
+                        @for (m, n, c) in &loads {
+                            tr {
+                                td { (city_link(&network, *m)) }
+                                td class="num" { (n) }
+                                td class="num" { (c) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         h2 class="heading-l" id="diff" { (tr.t("round.diff_title")) }
         @if let (Some(prev), Some(diff)) = (s.previous_run, &s.diff) {
             p class="body" {
@@ -672,8 +767,25 @@ async fn review(
         }
 
         h2 class="heading-l" id="proposals" { (tr.f("round.proposals_title", &[("n", &proposals.len())])) }
+        form method="get" action={ "/rounds/" (run.id) "#proposals" } class="filters no-print" {
+            div class="filters-row" {
+                (Input::new("q", tr.t("round.filter_city"), &q.q).width("input-medium").render(tr, &FieldErrors::default()))
+                (select(tr, &FieldErrors::default(), "sort", tr.t("round.sort"), &[
+                    ("score".to_string(), tr.t("round.sort_score").to_string()),
+                    ("applicant".to_string(), tr.t("round.sort_applicant").to_string()),
+                    ("mentor".to_string(), tr.t("round.sort_mentor").to_string()),
+                ], if q.sort.is_empty() { "score" } else { &q.sort }))
+                div class="form-group" {
+                    button type="submit" class="button button-secondary" { (tr.t("round.filter_apply_proposals")) }
+                }
+            }
+        }
+        @let rows = review_rows(&network, &proposals, &q.q, &q.sort);
+        @if rows.len() < proposals.len() {
+            p class="body" { (tr.f("round.showing", &[("shown", &rows.len()), ("n", &proposals.len())])) }
+        }
         p class="body" { (tr.t("round.proposals_intro")) }
-        form method="get" action="/rounds/new" {
+        form method="get" action="/rounds/new" id="rerun-form" {
             input type="hidden" name="from" value=(run.id);
             div class="table-wrap" tabindex="0" {
                 table class="table" {
@@ -688,7 +800,7 @@ async fn review(
                         th scope="col" { (tr.t("round.change")) }
                     } }
                     tbody {
-                        @for p in &proposals {
+                        @for p in &rows {
                             @let pair = format!("{}-{}", p.mentor.0, p.applicant.0);
                             @let label = pair_name(&network, (p.mentor.0, p.applicant.0));
                             tr {
