@@ -182,6 +182,10 @@ async fn the_overview_reads_in_french() {
         );
         assert!(page.text.contains("Couverture des villes candidates"));
         assert!(page.text.contains("Ville candidate : triangle rouge"));
+        assert!(
+            page.text.contains("« Afrique » désigne la région Afrique"),
+            "the note on Africa against African countries"
+        );
     }
 }
 

@@ -162,5 +162,6 @@ fn coverage_section(viewer: &Viewer, c: &Coverage) -> Markup {
                 (chart(tr, "african", tr.t("overview.chart_african_title"), &c.by_african))
             }
         }
+        p class="body secondary" id="africa-note" { (tr.t("overview.africa_note")) }
     }
 }

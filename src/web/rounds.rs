@@ -710,6 +710,7 @@ async fn review(
                     (super::coverage_chart::chart(tr, "african", tr.t("overview.chart_african_title"), &s.coverage.by_african))
                 }
             }
+            p class="body secondary" { (tr.t("overview.africa_note")) }
         }
         @let loads = mentor_loads(&network, &proposals);
         details class="details" id="mentor-load" {
