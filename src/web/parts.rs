@@ -1,7 +1,7 @@
 //! Pieces several pages show: a city's link, a round's title and status, a
-//! proposal's status tag, a
-//! score's breakdown as one small bar per component, an introduction path,
-//! and why an applicant was left unmatched.
+//! proposal's status tag, a score's breakdown as one small bar per
+//! component and in sentences, an introduction path, why an applicant was
+//! left unmatched and the smallest change that would help it.
 
 use maud::{Markup, html};
 
