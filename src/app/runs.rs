@@ -508,7 +508,8 @@ pub async fn publish(app: &App, actor: &Actor, id: i64) -> AppResult<StoredRun> 
     // the first and reads again.
     let mut tries = 3;
     loop {
-        let superseded = superseding(id, &open_elsewhere(app, id).await?)?;
+        let (_, open) = open_elsewhere(app, id).await?;
+        let superseded = superseding(id, &open)?;
         match app.store.publish_run(actor, id, &superseded).await {
             Err(StoreError::Changed(_)) if tries > 1 => tries -= 1,
             done => return Ok(done?),
@@ -552,8 +553,7 @@ pub struct SupersededRun {
 
 /// What publishing draft `id` would supersede, or why it cannot be published.
 pub async fn publication(app: &App, id: i64) -> AppResult<Publication> {
-    let run = app.store.get_run(id).await?;
-    let open = open_elsewhere(app, id).await?;
+    let (run, open) = open_elsewhere(app, id).await?;
     let db = app.store.as_ref();
     let in_force = all_pages(|paging| async move {
         db.list_runs(RunQuery {
@@ -581,9 +581,9 @@ pub async fn publication(app: &App, id: i64) -> AppResult<Publication> {
     Ok(Publication { run, supersedes })
 }
 
-/// The open proposals of the published rounds other than draft `id`, or
-/// why `id` cannot be published.
-async fn open_elsewhere(app: &App, id: i64) -> AppResult<Vec<StoredProposal>> {
+/// Draft `id` and the open proposals of the published rounds other than
+/// it, or why `id` cannot be published.
+async fn open_elsewhere(app: &App, id: i64) -> AppResult<(StoredRun, Vec<StoredProposal>)> {
     let db = app.store.as_ref();
     let run = db.get_run(id).await?;
     let refuse = |why: &str| Err(AppError::Conflict(format!("run {id} {why}")));
@@ -604,7 +604,7 @@ async fn open_elsewhere(app: &App, id: i64) -> AppResult<Vec<StoredProposal>> {
         },
     )
     .await?;
-    Ok(open.into_iter().filter(|p| p.run_id != id).collect())
+    Ok((run, open.into_iter().filter(|p| p.run_id != id).collect()))
 }
 
 /// The cancellations that supersede `open` when run `id` is published.

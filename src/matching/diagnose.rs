@@ -349,22 +349,6 @@ fn relaxation(
         with_free_slot: None,
         description,
     };
-    // (key, mentors it opens, with a free slot, the one to name)
-    let best_of = |options: BTreeMap<String, Vec<usize>>| {
-        options
-            .into_iter()
-            .map(|(key, ms)| {
-                let with_free: Vec<usize> = ms.iter().copied().filter(|&m| free(m) > 0).collect();
-                // One with the most free slots, else any of them.
-                let named = with_free
-                    .iter()
-                    .copied()
-                    .max_by_key(|&m| (free(m), std::cmp::Reverse(m)))
-                    .or(ms.first().copied());
-                (key, ms.len(), with_free.len(), named)
-            })
-            .max_by(|x, y| (x.2, x.1).cmp(&(y.2, y.1)).then(y.0.cmp(&x.0)))
-    };
     Ok(match reason {
         Reason::AllCandidatesBanned { .. } => {
             let mut banned_candidates: Vec<&Candidate> = candidates_of(market, ai)
@@ -425,7 +409,7 @@ fn relaxation(
             found
         }
         Reason::NoSharedLanguage { .. } => {
-            let mut by_language: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            let mut by_language: BTreeMap<Language, Vec<usize>> = BTreeMap::new();
             for (mi, m) in market.mentors.iter().enumerate() {
                 let offers_a_need = a
                     .request
@@ -436,16 +420,12 @@ fn relaxation(
                     continue;
                 }
                 for l in &m.offer.languages {
-                    by_language
-                        .entry(l.as_str().to_string())
-                        .or_default()
-                        .push(mi);
+                    by_language.entry(l.clone()).or_default().push(mi);
                 }
             }
-            best_of(by_language).and_then(|(code, n, with_free, named)| {
-                let language = Language::parse(&code).ok()?;
-                let mi = named?;
-                Some(SmallestChange {
+            most_open(by_language, free).map(|(language, n, with_free, mi)| {
+                let code = language.as_str().to_string();
+                SmallestChange {
                     language: Some(language),
                     mentors: Some(n),
                     with_free_slot: Some(with_free),
@@ -457,25 +437,22 @@ fn relaxation(
                             market.mentors[mi].place.name
                         ),
                     )
-                })
+                }
             })
         }
         Reason::NoTopicOffered { .. } => {
-            let mut by_topic: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            let mut by_topic: BTreeMap<TopicId, Vec<usize>> = BTreeMap::new();
             for (mi, m) in market.mentors.iter().enumerate() {
                 if !matches!(exclusion(m, a), Some(Exclusion::NoSharedTopic)) || banned(mi) {
                     continue;
                 }
                 for t in &m.offer.topics {
-                    // Zero-padded so the map's order is the ids' order.
-                    by_topic.entry(format!("{:020}", t.0)).or_default().push(mi);
+                    by_topic.entry(*t).or_default().push(mi);
                 }
             }
-            best_of(by_topic).and_then(|(key, n, with_free, named)| {
-                let topic = TopicId(key.parse().ok()?);
-                let mi = named?;
+            most_open(by_topic, free).map(|(topic, n, with_free, mi)| {
                 let slug = market.topics.get(&topic).map(|t| t.slug.as_str().to_string()).unwrap_or_default();
-                Some(SmallestChange {
+                SmallestChange {
                     topic: Some(topic),
                     mentors: Some(n),
                     with_free_slot: Some(with_free),
@@ -487,11 +464,34 @@ fn relaxation(
                             market.mentors[mi].place.name
                         ),
                     )
-                })
+                }
             })
         }
         Reason::CandidatesFull { .. } => None,
     })
+}
+
+/// Of the options (a language or a topic, and the mentors it would make
+/// candidates), the one that opens the most mentors with a free slot
+/// (`free` of a mentor), then the most mentors, then the first key: the
+/// key, how many mentors, how many with a free slot, and the mentor to
+/// name (one with the most free slots, else the first).
+fn most_open<K: Ord>(
+    options: BTreeMap<K, Vec<usize>>,
+    free: impl Fn(usize) -> usize,
+) -> Option<(K, usize, usize, usize)> {
+    options
+        .into_iter()
+        .filter_map(|(key, ms)| {
+            let with_free: Vec<usize> = ms.iter().copied().filter(|&m| free(m) > 0).collect();
+            let named = with_free
+                .iter()
+                .copied()
+                .max_by_key(|&m| (free(m), std::cmp::Reverse(m)))
+                .or(ms.first().copied())?;
+            Some((key, ms.len(), with_free.len(), named))
+        })
+        .max_by(|x, y| (x.2, x.1).cmp(&(y.2, y.1)).then(y.0.cmp(&x.0)))
 }
 
 /// Score and coverage changes of an augmentation, in market terms.
